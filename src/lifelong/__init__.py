@@ -1,0 +1,1 @@
+"""Lifelong: the lifelong-learning public-service platform of a city."""

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+
+from lifelong.config.api import api
+
+admin.site.site_header = "Lifelong 终身学习 · 管理后台"
+admin.site.site_title = "Lifelong 管理后台"
+admin.site.index_title = "后台管理"
+
+
+def api_not_found(request, rest=""):
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": "找不到 / Not found", "fields": {}}}, status=404
+    )
+
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("lifelong.portal.urls")),
+]

@@ -1,0 +1,181 @@
+"""Data scopes. Every read of a scoped object goes through an `access_*` function here, and
+every list through a `*_visible_to` filter, so pages, the back office and the API share one
+rule: a 徐汇区 officer can never list, read or change 黄浦区's data.
+
+A scope grant is (organisation subtree, region prefix) or the whole city. A person is visible
+when they live inside a granted region, or belong to an organisation inside a granted subtree,
+or are the actor themself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from lifelong.identity.models import Membership, Organisation, Person, Role
+from lifelong.shared.errors import Forbidden, NotFound, Unauthenticated
+
+STAFF_ROLES = frozenset(
+    {
+        Role.SCHOOL_STAFF,
+        Role.DISTRICT_OFFICER,
+        Role.COMMISSION_OFFICER,
+        Role.CREDIT_BANK_OFFICER,
+        Role.REGULATOR,
+        Role.ENTERPRISE_HR,
+        Role.INSTITUTION_STAFF,
+    }
+)
+# Roles that may register people and see their unmasked data within scope.
+PEOPLE_MANAGER_ROLES = frozenset(
+    {Role.SCHOOL_STAFF, Role.DISTRICT_OFFICER, Role.COMMISSION_OFFICER}
+)
+# Roles that may register organisations within scope.
+ORGANISATION_MANAGER_ROLES = frozenset(
+    {Role.DISTRICT_OFFICER, Role.COMMISSION_OFFICER, Role.REGULATOR}
+)
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organisation_id: int
+    organisation_name: str
+    scope: str
+    org_path: str
+    region_prefix: str
+
+    @property
+    def city_wide(self) -> bool:
+        return self.scope == Membership.Scope.CITY
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    username: str
+    person_id: str | None
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+
+    @property
+    def label(self) -> str:
+        return self.username
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
+
+    @property
+    def primary_role(self) -> str:
+        staff = [g.role for g in self.grants if g.role in STAFF_ROLES]
+        return staff[0] if staff else (next(iter(self.roles), "citizen"))
+
+    def grants_for(self, roles: frozenset[str]) -> tuple[Grant, ...]:
+        return tuple(g for g in self.grants if g.role in roles)
+
+
+ANONYMOUS = Actor(user_id=None, username="", person_id=None)
+
+
+def actor_for_user(user) -> Actor:
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    memberships = (
+        Membership.objects.filter(user=user, active=True, organisation__active=True)
+        .select_related("organisation__region")
+        .order_by("id")
+    )
+    grants = tuple(
+        Grant(
+            role=m.role,
+            organisation_id=m.organisation_id,
+            organisation_name=m.organisation.name,
+            scope=m.scope,
+            org_path=m.organisation.path,
+            region_prefix=m.organisation.region.scope_prefix if m.organisation.region else "",
+        )
+        for m in memberships
+    )
+    person_id = Person.objects.filter(user=user).values_list("id", flat=True).first()
+    return Actor(
+        user_id=user.pk,
+        username=user.get_username(),
+        person_id=str(person_id) if person_id else None,
+        grants=grants,
+    )
+
+
+def _none() -> Q:
+    return Q(pk__in=[])
+
+
+def people_visible_to(actor: Actor, roles: frozenset[str] = PEOPLE_MANAGER_ROLES) -> Q:
+    """Filter on Person: who this actor may see in the given roles (and always themself)."""
+    q = Q(pk=actor.person_id) if actor.person_id else _none()
+    for grant in actor.grants_for(roles):
+        if grant.city_wide:
+            return Q()
+        if grant.scope != Membership.Scope.SUBTREE:
+            continue
+        if grant.region_prefix:
+            q |= Q(residence_code__startswith=grant.region_prefix)
+        q |= Q(user__memberships__organisation__path__startswith=grant.org_path)
+    return q
+
+
+def organisations_visible_to(actor: Actor, roles: frozenset[str] = STAFF_ROLES) -> Q:
+    """Filter on Organisation: the subtrees the actor's roles cover."""
+    q = Q(pk__in=[g.organisation_id for g in actor.grants])
+    for grant in actor.grants_for(roles):
+        if grant.city_wide:
+            return Q()
+        if grant.scope == Membership.Scope.SUBTREE:
+            q |= Q(path__startswith=grant.org_path)
+    return q
+
+
+def region_in_scope(actor: Actor, region_code: str, roles: frozenset[str]) -> bool:
+    for grant in actor.grants_for(roles):
+        if grant.city_wide:
+            return True
+        if (
+            grant.scope == Membership.Scope.SUBTREE
+            and grant.region_prefix
+            and region_code.startswith(grant.region_prefix)
+        ):
+            return True
+    return False
+
+
+def require_role(actor: Actor, roles: frozenset[str]) -> None:
+    if actor.user_id is None:
+        raise Unauthenticated("请先登录 / Please log in")
+    if not actor.grants_for(roles):
+        raise Forbidden("您的角色不能执行此操作 / Your role may not do this")
+
+
+def access_person_by_id(
+    actor: Actor, person_id, roles: frozenset[str] = PEOPLE_MANAGER_ROLES
+) -> Person:
+    """The person, if the actor may see them; otherwise NotFound, as if they did not exist."""
+    try:
+        return (
+            Person.objects.filter(people_visible_to(actor, roles))
+            .select_related("district", "street")
+            .distinct()
+            .get(pk=person_id)
+        )
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise NotFound("找不到该人员 / No such person") from None
+
+
+def access_organisation_by_id(
+    actor: Actor, organisation_id, roles: frozenset[str] = STAFF_ROLES
+) -> Organisation:
+    try:
+        return Organisation.objects.filter(organisations_visible_to(actor, roles)).get(
+            pk=organisation_id
+        )
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise NotFound("找不到该组织 / No such organisation") from None
