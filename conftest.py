@@ -52,5 +52,16 @@ def api(db) -> ApiClient:
 
 @pytest.fixture
 def as_user(db):
-    """`as_user("district_officer")` → an ApiClient holding that demo account's token."""
-    return lambda username: ApiClient().login(username)
+    """`as_user("district_officer")` → an ApiClient holding a real token of that demo account.
+
+    The token is minted directly (password checks are tested on their own) so that the scope
+    matrices, which sign in hundreds of times, do not spend their time hashing passwords."""
+    from django.contrib.auth import get_user_model
+
+    from lifelong.identity.services import create_api_token_for
+
+    def make(username: str) -> ApiClient:
+        user = get_user_model().objects.get(username=username)
+        return ApiClient(create_api_token_for(user=user, name="test"))
+
+    return make

@@ -27,6 +27,8 @@ STAFF_ROLES = frozenset(
         Role.INSTITUTION_STAFF,
     }
 )
+# Roles that work in the back office (/admin/).
+BACK_OFFICE_ROLES = STAFF_ROLES
 # Roles that may register people and see their unmasked data within scope.
 PEOPLE_MANAGER_ROLES = frozenset(
     {Role.SCHOOL_STAFF, Role.DISTRICT_OFFICER, Role.COMMISSION_OFFICER}

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from lifelong.identity.access import BACK_OFFICE_ROLES
 from lifelong.identity.models import (
     Membership,
     Organisation,
@@ -99,6 +100,10 @@ def _account(username: str, person: Person | None, grants: list[tuple[Organisati
         Membership.objects.get_or_create(
             user=user, organisation=org, role=role, defaults={"scope": scope}
         )
+    # Staff roles work in the back office; what they see there is still cut to their scope.
+    if any(role in BACK_OFFICE_ROLES for _, role, _ in grants) and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     return user
 
 

@@ -288,9 +288,17 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-@transaction.atomic
 def issue_api_token(*, username: str, password: str, ip: str | None = None, name: str = "") -> str:
+    # Not one transaction: a failed attempt must stay recorded for the lockout count.
     user = check_credentials(username=username, password=password, ip=ip)
+    with transaction.atomic():
+        token = create_api_token_for(user=user, name=name)
+        record_audit(action="auth.token_issued", actor_id=user.pk, actor_label=user.get_username())
+    return token
+
+
+def create_api_token_for(*, user, name: str = "") -> str:
+    """A new bearer token for an already authenticated user; only its digest is stored."""
     token = "ll_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(
         digest=_digest(token),
@@ -298,7 +306,6 @@ def issue_api_token(*, username: str, password: str, ip: str | None = None, name
         name=name[:100],
         expires_at=clock.now() + dt.timedelta(seconds=settings.API_TOKEN_TTL_SECONDS),
     )
-    record_audit(action="auth.token_issued", actor_id=user.pk, actor_label=user.get_username())
     return token
 
 
