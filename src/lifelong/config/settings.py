@@ -78,6 +78,11 @@ INSTALLED_APPS = [
     "lifelong.portal",  # first, so its templates override admin's where it chooses to
     "lifelong.shared",
     "lifelong.identity",
+    "lifelong.learning_records",
+    "lifelong.catalog",
+    "lifelong.learning_map",
+    "lifelong.credit_bank",
+    "lifelong.training_market",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,3 @@
+"""Public interface of catalog for the domains above it."""
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""HTTP endpoints of catalog under /api/v1."""
+
+from ninja import Router
+
+router = Router(tags=["catalog"])

@@ -1,0 +1,1 @@
+"""Tables of credit_bank."""

@@ -1,0 +1,3 @@
+"""Public interface of learning_records for the domains above it."""
+
+__all__: list[str] = []

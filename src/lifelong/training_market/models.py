@@ -1,0 +1,1 @@
+"""Tables of training_market."""
