@@ -1,3 +1,6 @@
+import importlib.util
+
+from django.apps import apps as django_apps
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path, re_path
@@ -22,3 +25,15 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("lifelong.portal.urls")),
 ]
+
+
+def _domain_urls():
+    """Each domain's pages: `lifelong.<domain>.urls`, mounted at the site root."""
+    for app in django_apps.get_app_configs():
+        if not app.name.startswith("lifelong.") or app.label in ("portal", "identity"):
+            continue
+        if importlib.util.find_spec(f"{app.name}.urls") is not None:
+            yield path("", include(f"{app.name}.urls"))
+
+
+urlpatterns += list(_domain_urls())
