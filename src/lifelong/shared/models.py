@@ -1,5 +1,5 @@
 """Kernel tables: the region tree (GB/T 2260 districts, streets and towns), the append-only
-audit log, and background jobs with progress."""
+audit log, background jobs with progress, and the in-app notification inbox."""
 
 from __future__ import annotations
 
@@ -109,3 +109,25 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.status}"
+
+
+class Notification(models.Model):
+    """One message in a person's in-app inbox. The title and body are rendered in Chinese when
+    sent; `template` and `context` are kept so that other languages can be rendered on display."""
+
+    id = models.BigAutoField(primary_key=True)
+    recipient_id = models.CharField(max_length=64, db_index=True)
+    template = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    context = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.title}"
