@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 
+from django.apps import apps as django_apps
 from django.http import Http404
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from lifelong import __doc__ as _product
 from lifelong.identity.endpoints import router as identity_router
+from lifelong.identity.endpoints_privacy import router as privacy_router
+from lifelong.identity.endpoints_verification import router as verification_router
 from lifelong.shared.errors import DomainError
 
 
@@ -27,7 +33,20 @@ class StrictJSONParser(Parser):
             raise MalformedBody(str(exc)) from None
 
 
-api = NinjaAPI(
+class LifelongAPI(NinjaAPI):
+    """django-ninja answers a method a path does not offer with a plain-text 405 before any
+    exception handler runs; every view it routes is wrapped so that 405 has the error shape too."""
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _shape_method_not_allowed(pattern.callback)
+        return patterns, app_name, namespace
+
+
+api = LifelongAPI(
     title="Lifelong API",
     version="1",
     description=_product or "",
@@ -42,6 +61,23 @@ def error_response(request, status: int, code: str, message: str, fields: dict |
         {"error": {"code": code, "message": message, "fields": fields or {}}},
         status=status,
     )
+
+
+def _shape_method_not_allowed(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        shaped = error_response(
+            request, 405, "method_not_allowed", "不支持该请求方法 / Method not allowed"
+        )
+        shaped["Allow"] = response.get("Allow", "")
+        return shaped
+
+    return wrapper
 
 
 @api.exception_handler(DomainError)
@@ -93,3 +129,16 @@ def _not_found(request, exc):
 
 
 api.add_router("/", identity_router)
+api.add_router("/", privacy_router)
+api.add_router("/", verification_router)
+
+# Each domain's HTTP endpoints live in its `endpoints.py` as a `router`.
+for _app in django_apps.get_app_configs():
+    if _app.name.startswith("lifelong.") and _app.name != "lifelong.identity":
+        try:
+            _module = importlib.import_module(f"{_app.name}.endpoints")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{_app.name}.endpoints":
+                raise
+            continue
+        api.add_router("/", _module.router)

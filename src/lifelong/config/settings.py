@@ -212,6 +212,38 @@ NOTIFICATION_BACKENDS = (
 VERIFICATION_GATEWAY = env_str(
     "LIFELONG_VERIFICATION_GATEWAY", "lifelong.identity.gateways.LoggingVerificationGateway"
 )
+# The logging gateway binds every phone to every ID number: never in production.
+if not DEMO and str(VERIFICATION_GATEWAY).endswith(".LoggingVerificationGateway"):
+    raise ImproperlyConfigured(
+        "Production mode needs a real LIFELONG_VERIFICATION_GATEWAY (carrier / police check)"
+    )
+
+# SMS one-time codes (real-name verification, login, recovery): lifetime in seconds, wrong
+# guesses allowed per code, seconds between two codes to one number, codes per number a day.
+SMS_CODE_TTL_SECONDS = env_int("LIFELONG_SMS_CODE_TTL_SECONDS", 300)
+SMS_CODE_MAX_ATTEMPTS = env_int("LIFELONG_SMS_CODE_MAX_ATTEMPTS", 5)
+SMS_RESEND_SECONDS = env_int("LIFELONG_SMS_RESEND_SECONDS", 60)
+SMS_DAILY_LIMIT = env_int("LIFELONG_SMS_DAILY_LIMIT", 10)
+# The issuer name staff's authenticator apps show next to the TOTP second factor.
+TOTP_ISSUER = env_str("LIFELONG_TOTP_ISSUER") or "Lifelong 上海终身学习"
+
+# The city's unified login by OpenID Connect; off unless issuer, client id, redirect URI, both
+# endpoints and the JWKS are set. Endpoints and keys are configured, never discovered.
+# LIFELONG_OIDC_JWKS holds the provider's JWKS JSON inline, or LIFELONG_OIDC_JWKS_FILE names a
+# file holding it; LIFELONG_OIDC_CLIENT_SECRET(_FILE) is the client secret.
+# LIFELONG_OIDC_ID_NUMBER_CLAIM names the claim carrying the resident ID number, if the
+# provider sends one. LIFELONG_OIDC_HTTP_POST is the dotted path of the function that POSTs the
+# token request (url, form dict) -> JSON dict.
+OIDC_ISSUER = env_str("LIFELONG_OIDC_ISSUER") or ""
+OIDC_CLIENT_ID = env_str("LIFELONG_OIDC_CLIENT_ID") or ""
+OIDC_CLIENT_SECRET = env_str("LIFELONG_OIDC_CLIENT_SECRET") or ""
+OIDC_REDIRECT_URI = env_str("LIFELONG_OIDC_REDIRECT_URI") or ""
+OIDC_AUTHORIZATION_ENDPOINT = env_str("LIFELONG_OIDC_AUTHORIZATION_ENDPOINT") or ""
+OIDC_TOKEN_ENDPOINT = env_str("LIFELONG_OIDC_TOKEN_ENDPOINT") or ""
+OIDC_JWKS = env_str("LIFELONG_OIDC_JWKS") or ""
+OIDC_SCOPES = env_str("LIFELONG_OIDC_SCOPES") or "openid profile"
+OIDC_ID_NUMBER_CLAIM = env_str("LIFELONG_OIDC_ID_NUMBER_CLAIM") or ""
+OIDC_HTTP_POST = env_str("LIFELONG_OIDC_HTTP_POST") or "lifelong.identity.oidc.post_form"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -23,6 +23,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("auth/", include("lifelong.identity.urls")),
     path("", include("lifelong.portal.urls")),
 ]
 

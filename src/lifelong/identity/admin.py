@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from lifelong.identity.access import (
     ORGANISATION_MANAGER_ROLES,
@@ -99,7 +98,7 @@ class PersonAdmin(ScopedAdmin):
         "registered_by",
         "prefers_elder_mode",
     ]
-    fields = readonly_fields
+    fields = list(readonly_fields)
 
     def scope_filter(self, actor):
         return people_visible_to(actor)
@@ -161,4 +160,4 @@ class RegionAdmin(ScopedAdmin):
     readonly_fields = ["code", "name", "name_en", "level", "parent", "scope_prefix", "active"]
 
 
-admin.site.empty_value_display = _("—")
+admin.site.empty_value_display = "—"

@@ -18,6 +18,7 @@ from lifelong.identity.models import (
     Role,
     VerificationLevel,
 )
+from lifelong.identity.privacy import load_demo_privacy
 from lifelong.identity.services import ID_CONTEXT, PHONE_CONTEXT
 from lifelong.shared import clock, pii
 from lifelong.shared.api import ensure_city_regions, load_streets_csv
@@ -260,4 +261,5 @@ def load_demo() -> dict[str, int]:
         "institution_staff", None, [(institution, Role.INSTITUTION_STAFF, Membership.Scope.SUBTREE)]
     )
     _account("bank_gateway", None, [(escrow, Role.BANK_GATEWAY, Membership.Scope.SELF)])
+    load_demo_privacy()
     return {"organisations": Organisation.objects.count(), "people": Person.objects.count()}

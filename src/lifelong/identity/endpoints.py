@@ -65,7 +65,10 @@ def org_out(o) -> dict:
 )
 def create_token(request, payload: TokenIn):
     token = services.issue_api_token(
-        username=payload.username, password=payload.password, ip=context.client_ip()
+        username=payload.username,
+        password=payload.password,
+        ip=context.client_ip(),
+        otp=payload.otp,
     )
     return {"token": token, "expires_in": settings.API_TOKEN_TTL_SECONDS}
 

@@ -10,6 +10,7 @@ from pydantic import Field
 class TokenIn(Schema):
     username: str = Field(max_length=150)
     password: str = Field(max_length=256)
+    otp: str | None = Field(None, max_length=10)
 
 
 class TokenOut(Schema):

@@ -288,9 +288,14 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_api_token(*, username: str, password: str, ip: str | None = None, name: str = "") -> str:
+def issue_api_token(
+    *, username: str, password: str, ip: str | None = None, name: str = "", otp: str | None = None
+) -> str:
     # Not one transaction: a failed attempt must stay recorded for the lockout count.
+    from lifelong.identity.verification import check_second_factor  # it imports this module
+
     user = check_credentials(username=username, password=password, ip=ip)
+    check_second_factor(user, otp)
     with transaction.atomic():
         token = create_api_token_for(user=user, name=name)
         record_audit(action="auth.token_issued", actor_id=user.pk, actor_label=user.get_username())

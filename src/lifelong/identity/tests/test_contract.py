@@ -59,7 +59,10 @@ def test_regions_are_public_and_list_sixteen_districts(api):
 def test_register_person_returns_masked_id(as_user):
     client = as_user("district_officer")
     number = id_number(birth="19700203", sequence="456")
-    response = client.post("/api/v1/people", {"name": "周敏", "id_number": number, "phone": "13912345678", "district_code": "310104"})
+    response = client.post(
+        "/api/v1/people",
+        {"name": "周敏", "id_number": number, "phone": "13912345678", "district_code": "310104"},
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["id_number_masked"] == number[:3] + "*" * 11 + number[-4:]
@@ -70,9 +73,14 @@ def test_register_person_returns_masked_id(as_user):
 def test_raw_row_holds_no_clear_id_number(as_user):
     client = as_user("district_officer")
     number = id_number(birth="19660708", sequence="222")
-    person_id = client.post("/api/v1/people", {"name": "钱进", "id_number": number, "district_code": "310104"}).json()["id"]
+    person_id = client.post(
+        "/api/v1/people", {"name": "钱进", "id_number": number, "district_code": "310104"}
+    ).json()["id"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM identity_person WHERE id = %s", [person_id.replace("-", "") if connection.vendor == "sqlite" else person_id])
+        cursor.execute(
+            "SELECT * FROM identity_person WHERE id = %s",
+            [person_id.replace("-", "") if connection.vendor == "sqlite" else person_id],
+        )
         row = cursor.fetchone()
     assert row is not None
     assert not any(number in str(value) for value in row)
@@ -87,24 +95,34 @@ def test_bad_id_numbers_are_422_naming_the_field(as_user):
     impossible_date += "X"
     unknown_area = "999999" + good[6:]
     for bad in (wrong_check, impossible_date, unknown_area, "12345"):
-        response = client.post("/api/v1/people", {"name": "某某", "id_number": bad, "district_code": "310104"})
+        response = client.post(
+            "/api/v1/people", {"name": "某某", "id_number": bad, "district_code": "310104"}
+        )
         assert response.status_code == 422, bad
         assert "id_number" in response.json()["error"]["fields"], bad
 
 
 def test_person_in_district_outside_scope_is_refused(as_user):
     client = as_user("district_officer")
-    response = client.post("/api/v1/people", {"name": "孙丽", "id_number": id_number(area="310101"), "district_code": "310101"})
+    response = client.post(
+        "/api/v1/people",
+        {"name": "孙丽", "id_number": id_number(area="310101"), "district_code": "310101"},
+    )
     assert response.status_code in (404, 422)
 
 
 def test_people_list_shows_only_callers_scope(as_user):
     xuhui = as_user("district_officer")
     huangpu = as_user("district_officer_huangpu")
-    made = xuhui.post("/api/v1/people", {"name": "吴刚", "id_number": id_number(birth="19800808"), "district_code": "310104"}).json()
+    made = xuhui.post(
+        "/api/v1/people",
+        {"name": "吴刚", "id_number": id_number(birth="19800808"), "district_code": "310104"},
+    ).json()
     huangpu_list = huangpu.get("/api/v1/people", district_code="310104").json()
     assert made["id"] not in {p["id"] for p in huangpu_list["items"]}
-    assert all(p["district_code"] == "310101" for p in huangpu.get("/api/v1/people").json()["items"])
+    assert all(
+        p["district_code"] == "310101" for p in huangpu.get("/api/v1/people").json()["items"]
+    )
     assert huangpu.get(f"/api/v1/people/{made['id']}").status_code == 404
     assert xuhui.get(f"/api/v1/people/{made['id']}").status_code == 200
 
@@ -113,14 +131,25 @@ def test_create_top_level_organisation_with_valid_uscc(as_user):
     from lifelong.identity.demo import demo_uscc
 
     client = as_user("commission_officer")
-    response = client.post("/api/v1/organisations", {"name": "上海示范学习型企业", "kind": "enterprise", "uscc": demo_uscc("91", "310104", "MA1K7Q2B"), "parent_id": None})
+    response = client.post(
+        "/api/v1/organisations",
+        {
+            "name": "上海示范学习型企业",
+            "kind": "enterprise",
+            "uscc": demo_uscc("91", "310104", "MA1K7Q2B"),
+            "parent_id": None,
+        },
+    )
     assert response.status_code == 201, response.content
     assert response.json()["parent_id"] is None
 
 
 def test_invalid_uscc_is_422_naming_the_field(as_user):
     client = as_user("commission_officer")
-    response = client.post("/api/v1/organisations", {"name": "某机构", "kind": "enterprise", "uscc": "91310000MA1FL3X4XX", "parent_id": None})
+    response = client.post(
+        "/api/v1/organisations",
+        {"name": "某机构", "kind": "enterprise", "uscc": "91310000MA1FL3X4XX", "parent_id": None},
+    )
     assert response.status_code == 422
     assert "uscc" in response.json()["error"]["fields"]
 
@@ -138,5 +167,7 @@ def test_missing_fields_are_422_with_fields(as_user):
 
 
 def test_citizen_may_not_register_people(as_user):
-    response = as_user("citizen").post("/api/v1/people", {"name": "某某", "id_number": id_number(), "district_code": "310104"})
+    response = as_user("citizen").post(
+        "/api/v1/people", {"name": "某某", "id_number": id_number(), "district_code": "310104"}
+    )
     assert response.status_code == 403
