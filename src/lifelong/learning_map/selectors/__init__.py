@@ -1,0 +1,1 @@
+"""Reads of learning_map."""

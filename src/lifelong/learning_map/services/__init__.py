@@ -1,0 +1,1 @@
+"""Writes of learning_map: one function per use case."""
