@@ -261,6 +261,13 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
+# Basemap for the learning map: a Leaflet tile URL template, the datum its tiles are drawn in
+# ("wgs84" or "gcj02": points are converted for GCJ-02 basemaps), and its credit line. No URL:
+# places and routes are drawn on a plain background with a notice.
+LIFELONG_MAP_TILE_URL = env_str("LIFELONG_MAP_TILE_URL") or ""
+LIFELONG_MAP_TILE_CRS = env_str("LIFELONG_MAP_TILE_CRS") or "wgs84"
+LIFELONG_MAP_TILE_ATTRIBUTION = env_str("LIFELONG_MAP_TILE_ATTRIBUTION") or ""
+
 AUDIT_RETENTION_DAYS = env_int("LIFELONG_AUDIT_RETENTION_DAYS", 365)
 if AUDIT_RETENTION_DAYS < 183:
     raise ImproperlyConfigured(
