@@ -8,8 +8,10 @@ import importlib
 import json
 
 from django.apps import apps as django_apps
+from django.db import DataError
 from django.http import Http404
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -18,7 +20,7 @@ from lifelong import __doc__ as _product
 from lifelong.identity.endpoints import router as identity_router
 from lifelong.identity.endpoints_privacy import router as privacy_router
 from lifelong.identity.endpoints_verification import router as verification_router
-from lifelong.shared.errors import DomainError
+from lifelong.shared.errors import DomainError, Invalid
 
 
 class MalformedBody(Exception):
@@ -28,14 +30,35 @@ class MalformedBody(Exception):
 class StrictJSONParser(Parser):
     def parse_body(self, request):
         try:
-            return json.loads(request.body or b"{}")
+            data = json.loads(request.body or b"{}")
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise MalformedBody(str(exc)) from None
+        if _has_nul(data):
+            raise Invalid(NUL_MESSAGE, fields={"body": NUL_MESSAGE})
+        return data
+
+
+# No text column of ours may hold a NUL character (PostgreSQL refuses it outright), so input
+# carrying one is invalid wherever it appears.
+NUL_MESSAGE = "输入含有不允许的控制字符 / The input contains a forbidden control character"
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class LifelongAPI(NinjaAPI):
-    """django-ninja answers a method a path does not offer with a plain-text 405 before any
-    exception handler runs; every view it routes is wrapped so that 405 has the error shape too."""
+    """Gives the error shape to two answers that never reach an exception handler: django-ninja
+    answers a method a path does not offer with a plain-text 405, so every view it routes is
+    wrapped; and a path under /api/v1/ that no router has would fall through to Django, whose
+    CSRF check refuses a POST there with an HTML 403, so a last, CSRF-exempt pattern answers
+    every such path with a 404."""
 
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
@@ -43,6 +66,7 @@ class LifelongAPI(NinjaAPI):
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
                 pattern.callback = _shape_method_not_allowed(pattern.callback)
+        patterns.append(re_path(r"^.*$", _unknown_path))
         return patterns, app_name, namespace
 
 
@@ -66,6 +90,10 @@ def error_response(request, status: int, code: str, message: str, fields: dict |
 def _shape_method_not_allowed(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        if "\x00" in request.path or any(
+            _has_nul(k) or _has_nul(vs) for k, vs in request.GET.lists()
+        ):
+            return error_response(request, 422, "invalid", NUL_MESSAGE, {"query": NUL_MESSAGE})
         response = view(request, *args, **kwargs)
         if response.status_code != 405 or response.get("Content-Type", "").startswith(
             "application/json"
@@ -80,9 +108,31 @@ def _shape_method_not_allowed(view):
     return wrapper
 
 
+@csrf_exempt
+def _unknown_path(request):
+    return error_response(request, 404, "not_found", "找不到 / Not found")
+
+
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
     return error_response(request, exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request, exc):
+    # A number too large for the database's integer columns (SQLite raises this while binding).
+    return error_response(
+        request, 422, "invalid", OUT_OF_RANGE_MESSAGE, {"query": OUT_OF_RANGE_MESSAGE}
+    )
+
+
+@api.exception_handler(DataError)
+def _data_error(request, exc):
+    # PostgreSQL refuses a value its column cannot hold (out of range, too long): input, not a bug.
+    return error_response(request, 422, "invalid", OUT_OF_RANGE_MESSAGE, {})
+
+
+OUT_OF_RANGE_MESSAGE = "数值超出允许范围 / A value is out of the allowed range"
 
 
 @api.exception_handler(MalformedBody)
@@ -119,6 +169,9 @@ def _unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     if exc.status_code == 400:
+        # django-ninja wraps whatever the body parser raised; a rule it broke keeps its answer.
+        if isinstance(exc.__cause__, DomainError):
+            return _domain_error(request, exc.__cause__)
         return _malformed(request, exc)
     return error_response(request, exc.status_code, "http_error", str(exc))
 

@@ -4,6 +4,7 @@ from django.apps import apps as django_apps
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from lifelong.config.api import api
 
@@ -12,6 +13,7 @@ admin.site.site_title = "Lifelong 管理后台"
 admin.site.index_title = "后台管理"
 
 
+@csrf_exempt
 def api_not_found(request, rest=""):
     return JsonResponse(
         {"error": {"code": "not_found", "message": "找不到 / Not found", "fields": {}}}, status=404
