@@ -1,0 +1,328 @@
+"""Reads of catalog data: search and browse, course pages, my learning, points, live classes,
+senior MOOCs, the review queue and delivery requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Sum
+from django.db.models.functions import ExtractYear
+
+from lifelong.catalog import access
+from lifelong.catalog.models import (
+    BadgeAward,
+    Category,
+    DeliveryRequest,
+    Enrolment,
+    Kind,
+    LearningDay,
+    PointsEntry,
+    Resource,
+    Status,
+    Unit,
+    UnitProgress,
+)
+from lifelong.catalog.search import reader, text
+from lifelong.catalog.search.reader import Facets
+from lifelong.identity.api import Actor
+from lifelong.shared import clock
+
+MAX_PAGE_SIZE = 50
+# What a result shows (the API's items, the /learn/ page): loading only these keeps the page
+# query light; the query-count tests catch a template or endpoint that reaches for more.
+RESULT_FIELDS = (
+    "id",
+    "search_slot",
+    "title",
+    "summary",
+    "kind",
+    "status",
+    "fee",
+    "is_senior_mooc",
+    "starts_at",
+    "ends_at",
+    "for_seniors",
+    "for_youth",
+    "for_white_collar",
+    "for_workers",
+    "category__code",
+    "category__name",
+    "category__name_en",
+    "provider__name",
+    "district__code",
+    "district__name",
+    "district__name_en",
+)
+
+
+@dataclass
+class SearchResult:
+    items: list[Resource]
+    count: int
+    page: int
+    page_size: int
+    facets: Facets
+    terms: list[str]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+
+def search_resources(
+    *,
+    q: str = "",
+    category: str | None = None,
+    audience: str | None = None,
+    district: str | None = None,
+    format: str | None = None,
+    senior_mooc: bool = False,
+    upcoming: bool = False,
+    page: int = 1,
+    page_size: int = 20,
+    with_facets: bool = True,
+) -> SearchResult:
+    """Published resources having every word of the query and passing the filters, with the
+    exact total count and the exact facets of the whole result, on either database.
+
+    Order: with a query, resources with every query word in the title first, then the rest;
+    within each (and without a query), the most recently published first. Two queries when
+    this process has the index's current postings decoded (the index generation, the page's
+    rows), one more for words it has not seen yet, a few more after the index changed."""
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    terms = text.query_terms(q) if q and q.strip() else []
+    outcome = reader.search(
+        terms,
+        reader.Filters(
+            category=category,
+            audience=audience,
+            district=district,
+            format=format,
+            senior_mooc=senior_mooc,
+            upcoming=upcoming,
+        ),
+        offset=(page - 1) * page_size,
+        limit=page_size,
+        with_facets=with_facets,
+    )
+    items: list[Resource] = []
+    if outcome.slots:
+        rows = (
+            Resource.objects.select_related("category", "provider", "district")
+            .only(*RESULT_FIELDS)
+            .filter(search_slot__in=outcome.slots)
+        )
+        found = {r.search_slot: r for r in rows}
+        items = [found[slot] for slot in outcome.slots if slot in found]
+    for item in items:
+        # Escaped text with <mark>s, for the page and the API to show.
+        setattr(item, "title_html", text.highlight(item.title, terms))  # noqa: B010
+        setattr(item, "summary_html", text.highlight(item.summary, terms))  # noqa: B010
+    return SearchResult(items, outcome.count, page, page_size, outcome.facets, terms)
+
+
+def list_categories() -> list[Category]:
+    return list(Category.objects.filter(active=True).order_by("position", "code"))
+
+
+def resource_units(resource: Resource) -> list[Unit]:
+    return list(resource.units.order_by("position"))
+
+
+def enrolment_of(actor: Actor, resource: Resource) -> Enrolment | None:
+    if not actor.person_id:
+        return None
+    return Enrolment.objects.filter(person_id=actor.person_id, resource=resource).first()
+
+
+def unit_progress_map(enrolment: Enrolment | None) -> dict[int, UnitProgress]:
+    if enrolment is None:
+        return {}
+    return {p.unit_id: p for p in UnitProgress.objects.filter(enrolment=enrolment)}
+
+
+def my_learning(actor: Actor, *, state: str | None = None) -> list[Enrolment]:
+    """The actor's enrolments, most recently active first ("continue learning")."""
+    person_id = access.require_person(actor)
+    rows = Enrolment.objects.filter(person_id=person_id).select_related(
+        "resource", "resource__category", "last_unit"
+    )
+    if state:
+        rows = rows.filter(state=state)
+    return list(rows.order_by("-last_activity_at", "-enrolled_at", "-id")[:200])
+
+
+@dataclass(frozen=True)
+class PointsSummary:
+    balance: int
+    history: list[PointsEntry]
+    count: int
+    badges: list[BadgeAward]
+    streak_days: int
+
+
+def current_streak(person_id: str, today: dt.date | None = None) -> int:
+    """Consecutive Shanghai days up to today (or yesterday, if nothing yet today) with
+    learning."""
+    today = today or clock.today()
+    days = set(
+        LearningDay.objects.filter(
+            person_id=person_id, day__gte=today - dt.timedelta(days=400), day__lte=today
+        ).values_list("day", flat=True)
+    )
+    day = today if today in days else today - dt.timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= dt.timedelta(days=1)
+    return streak
+
+
+def points_summary(actor: Actor, *, limit: int = 50, offset: int = 0) -> PointsSummary:
+    person_id = access.require_person(actor)
+    entries = PointsEntry.objects.filter(person_id=person_id)
+    totals = entries.aggregate(balance=Sum("points"), count=Count("id"))
+    history = list(
+        entries.select_related("resource").order_by("-created_at", "-id")[offset : offset + limit]
+    )
+    badges = list(
+        BadgeAward.objects.filter(person_id=person_id)
+        .select_related("badge")
+        .order_by("-awarded_at")
+    )
+    return PointsSummary(
+        balance=totals["balance"] or 0,
+        history=history,
+        count=totals["count"],
+        badges=badges,
+        streak_days=current_streak(person_id),
+    )
+
+
+def upcoming_live(*, limit: int = 50) -> list[Resource]:
+    now = clock.now()
+    return list(
+        Resource.objects.filter(status=Status.PUBLISHED, kind=Kind.LIVE, ends_at__gte=now)
+        .select_related("category", "provider")
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def senior_mooc_counts() -> dict[int, int]:
+    """Published senior MOOCs per year of publication (Shanghai time)."""
+    rows = (
+        Resource.objects.filter(status=Status.PUBLISHED, is_senior_mooc=True)
+        .annotate(year=ExtractYear("published_at", tzinfo=clock.SHANGHAI))
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by("year")
+    )
+    return {row["year"]: row["n"] for row in rows}
+
+
+def review_queue(actor: Actor) -> list[Resource]:
+    access.require_role(actor, access.REVIEWER_ROLES)
+    return list(
+        Resource.objects.filter(access.resources_reviewable_by(actor), status=Status.IN_REVIEW)
+        .select_related("category", "provider")
+        .order_by("submitted_at", "id")[:200]
+    )
+
+
+def managed_resources(actor: Actor, *, status: str | None = None) -> list[Resource]:
+    access.require_role(actor, access.PROVIDER_ROLES)
+    rows = Resource.objects.filter(access.resources_managed_by(actor)).select_related(
+        "category", "provider"
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return list(rows.order_by("-updated_at", "-id")[:200])
+
+
+def list_deliveries(actor: Actor) -> list[DeliveryRequest]:
+    access.require_role(actor, access.DELIVERY_REQUESTER_ROLES | access.DELIVERY_FULFILLER_ROLES)
+    return list(
+        DeliveryRequest.objects.filter(access.deliveries_visible_to(actor))
+        .prefetch_related("items__resource", "events")
+        .order_by("-created_at", "-id")[:200]
+    )
+
+
+def live_attendance_open(resource: Resource, now: dt.datetime | None = None) -> bool:
+    from lifelong.catalog.services.learning import LIVE_EARLY_ENTRY
+
+    now = now or clock.now()
+    return bool(
+        resource.kind == Kind.LIVE
+        and resource.starts_at
+        and resource.ends_at
+        and resource.starts_at - LIVE_EARLY_ENTRY <= now <= resource.ends_at
+    )
+
+
+def has_enrolments(resource_ids: list[int], person_id: str | None) -> set[int]:
+    if not person_id:
+        return set()
+    return set(
+        Enrolment.objects.filter(person_id=person_id, resource_id__in=resource_ids).values_list(
+            "resource_id", flat=True
+        )
+    )
+
+
+def category_by_code(code: str) -> Category | None:
+    return Category.objects.filter(code=code).first()
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    rank: int
+    name: str
+    points: int
+
+
+def leaderboard(district: str, *, limit: int = 20) -> list[LeaderRow]:
+    """The opted-in learners of a district with the most points, names masked."""
+    from lifelong.catalog.models import LeaderboardOptIn
+    from lifelong.identity import api as identity
+
+    opted = LeaderboardOptIn.objects.filter(district_id=district, opted_in=True).values("person_id")
+    rows = list(
+        PointsEntry.objects.filter(person_id__in=opted)
+        .values("person_id")
+        .annotate(total=Sum("points"))
+        .order_by("-total", "person_id")[:limit]
+    )
+    briefs = identity.person_briefs([r["person_id"] for r in rows])
+    return [
+        LeaderRow(
+            i,
+            briefs[str(r["person_id"])].name_masked if str(r["person_id"]) in briefs else "—",
+            r["total"],
+        )
+        for i, r in enumerate(rows, start=1)
+    ]
+
+
+def certificate_of(actor: Actor, enrolment_id: int):
+    from lifelong.catalog.models import Certificate
+    from lifelong.shared.errors import NotFound
+
+    enrolment = access.access_enrolment_by_id(actor, enrolment_id)
+    certificate = Certificate.objects.filter(enrolment=enrolment).first()
+    if certificate is None:
+        raise NotFound("尚未获得结业证书 / No certificate yet", code="no_certificate")
+    return certificate
+
+
+def certificates_by_enrolment(enrolment_ids: list[int]) -> dict[int, str]:
+    from lifelong.catalog.models import Certificate
+
+    return {
+        e: str(c)
+        for e, c in Certificate.objects.filter(enrolment_id__in=enrolment_ids).values_list(
+            "enrolment_id", "pk"
+        )
+    }

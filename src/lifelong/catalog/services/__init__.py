@@ -1,0 +1,1 @@
+"""Use cases that change catalog data, one function each, keyword-only, in one transaction."""
