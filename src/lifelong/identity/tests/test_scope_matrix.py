@@ -86,7 +86,7 @@ def markers(as_user):
 def test_people_list_and_detail_respect_scope(as_user, markers, account):
     people, _ = markers
     client = as_user(account)
-    listing = client.get("/api/v1/people", page_size=100)
+    listing = client.get("/api/v1/people", page_size=100, q="标记")
     expected = SEES_PEOPLE.get(account)
     if expected is None:
         assert listing.status_code == 403
@@ -104,7 +104,7 @@ def test_people_list_and_detail_respect_scope(as_user, markers, account):
 def test_organisation_list_and_detail_respect_scope(as_user, markers, account):
     _, orgs = markers
     client = as_user(account)
-    listing = client.get("/api/v1/organisations", page_size=100)
+    listing = client.get("/api/v1/organisations", page_size=100, q="标记")
     if account in ("citizen", "senior_citizen", "parent", "teacher", "volunteer", "bank_gateway"):
         assert listing.status_code == 403
         return
@@ -130,7 +130,7 @@ def _admin(username: str) -> Client:
 @pytest.mark.parametrize("account", ACCOUNTS)
 def test_back_office_person_changelist_respects_scope(markers, account):
     client = _admin(account)
-    response = client.get("/admin/identity/person/")
+    response = client.get("/admin/identity/person/", {"q": "标记"})
     expected = SEES_PEOPLE.get(account)
     if expected is None:
         assert response.status_code in (302, 403)
@@ -157,7 +157,7 @@ def test_back_office_person_detail_outside_scope_is_not_found(markers, account):
 @pytest.mark.parametrize("account", ACCOUNTS)
 def test_back_office_organisation_changelist_respects_scope(markers, account):
     client = _admin(account)
-    response = client.get("/admin/identity/organisation/")
+    response = client.get("/admin/identity/organisation/", {"q": "标记"})
     if account in ("citizen", "senior_citizen", "parent", "teacher", "volunteer", "bank_gateway"):
         assert response.status_code in (302, 403)
         return

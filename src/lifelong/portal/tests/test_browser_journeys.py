@@ -44,8 +44,8 @@ def _sign_in(page, username: str, password: str = "lifelong-demo") -> None:
     page.get_by_role("button", name="登录", exact=True).click()
 
 
-def test_home_page_in_standard_mode(open_page):
-    page = open_page("/")
+def test_home_page_in_standard_mode(browser_page):
+    page = browser_page("/")
 
     assert "终身学习" in page.title()
     assert page.get_by_role("heading", level=1).inner_text() == "上海市民终身学习公共服务平台"
@@ -57,8 +57,8 @@ def test_home_page_in_standard_mode(open_page):
         assert text["line"] >= 1.3 * text["size"] - 0.01, text
 
 
-def test_elder_mode_switch_makes_text_large_and_spacious(open_page):
-    page = open_page("/")
+def test_elder_mode_switch_makes_text_large_and_spacious(browser_page):
+    page = browser_page("/")
 
     page.get_by_role("button", name="长者模式").click()
     page.wait_for_url("**/")
@@ -73,8 +73,8 @@ def test_elder_mode_switch_makes_text_large_and_spacious(open_page):
     assert lead >= 20
 
 
-def test_elder_mode_survives_a_new_visit_and_can_be_left(open_page):
-    page = open_page("/")
+def test_elder_mode_survives_a_new_visit_and_can_be_left(browser_page):
+    page = browser_page("/")
     page.get_by_role("button", name="长者模式").click()
     page.wait_for_url("**/")
 
@@ -86,8 +86,8 @@ def test_elder_mode_survives_a_new_visit_and_can_be_left(open_page):
     assert "elder" not in _html_classes(page)
 
 
-def test_text_size_control_scales_the_page(open_page):
-    page = open_page("/")
+def test_text_size_control_scales_the_page(browser_page):
+    page = browser_page("/")
 
     sizes = {}
     for button, key in (("A++", "xlarge"), ("A+", "large"), ("A", "normal")):
@@ -101,8 +101,8 @@ def test_text_size_control_scales_the_page(open_page):
 
 
 @pytest.mark.parametrize("cookies", [{}, {"ll_elder": "1", "ll_text": "xlarge"}])
-def test_targets_are_large_and_nothing_scrolls_sideways_on_a_phone(open_page, cookies):
-    page = open_page("/login/", cookies=cookies)
+def test_targets_are_large_and_nothing_scrolls_sideways_on_a_phone(browser_page, cookies):
+    page = browser_page("/login/", cookies=cookies)
 
     minimum = 60 if cookies else 44
     for target in page.evaluate(TARGETS):
@@ -111,8 +111,8 @@ def test_targets_are_large_and_nothing_scrolls_sideways_on_a_phone(open_page, co
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_switching_to_english_and_back(open_page):
-    page = open_page("/")
+def test_switching_to_english_and_back(browser_page):
+    page = browser_page("/")
     assert _html_lang(page) == "zh-CN"
 
     page.get_by_role("button", name="English").click()
@@ -130,8 +130,8 @@ def test_switching_to_english_and_back(open_page):
     assert page.get_by_role("navigation").get_by_role("link", name="首页").is_visible()
 
 
-def test_citizen_signs_in_and_sees_a_masked_id_on_my_page(open_page):
-    page = open_page("/")
+def test_citizen_signs_in_and_sees_a_masked_id_on_my_page(browser_page):
+    page = browser_page("/")
 
     _sign_in(page, "citizen")
     page.wait_for_url("**/me/")
@@ -143,8 +143,8 @@ def test_citizen_signs_in_and_sees_a_masked_id_on_my_page(open_page):
     assert "elder" not in _html_classes(page)
 
 
-def test_senior_sign_in_switches_elder_mode_on(open_page):
-    page = open_page("/")
+def test_senior_sign_in_switches_elder_mode_on(browser_page):
+    page = browser_page("/")
 
     _sign_in(page, "senior_citizen")
     page.wait_for_url("**/me/")
@@ -156,8 +156,8 @@ def test_senior_sign_in_switches_elder_mode_on(open_page):
     assert "elder" in _html_classes(page)
 
 
-def test_wrong_password_shows_the_alert(open_page):
-    page = open_page("/")
+def test_wrong_password_shows_the_alert(browser_page):
+    page = browser_page("/")
 
     _sign_in(page, "citizen", "not-the-password")
 
@@ -179,8 +179,8 @@ def _focused(page) -> dict:
     )
 
 
-def test_keyboard_only_sign_in(open_page):
-    page = open_page("/login/")
+def test_keyboard_only_sign_in(browser_page):
+    page = browser_page("/login/")
 
     page.keyboard.press("Tab")
     first = _focused(page)
@@ -207,8 +207,8 @@ def test_keyboard_only_sign_in(open_page):
     assert MASKED_ID.match(page.locator(".masked-id").inner_text())
 
 
-def test_every_header_control_is_reachable_by_tab(open_page):
-    page = open_page("/")
+def test_every_header_control_is_reachable_by_tab(browser_page):
+    page = browser_page("/")
 
     reached = []
     for _ in range(15):

@@ -7,9 +7,11 @@ import re
 from lifelong.portal.tests.markup import page
 
 MASKED_ID = re.compile(r"^\d{3}\*{11}\d{3}[\dX]$")
-# session, user, memberships with their organisations, the actor's person, the profile's
-# person with its district
-PINNED_ME_QUERIES = 5
+# session, user; the page's actor (memberships with their organisations, person id); the
+# profile (its actor's memberships and person id again, the person with its district); the
+# verification level; consents (the person, the latest row per purpose, the history); the
+# proxy relations with both parties
+PINNED_ME_QUERIES = 12
 
 
 def _sign_in(client, username: str) -> None:

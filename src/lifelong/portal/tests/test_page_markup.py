@@ -5,21 +5,69 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyotp
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 
 from lifelong.portal.tests.markup import page
+from lifelong.shared.models import Job
 
-PAGES = ["/", "/login/", "/me/", "/no-such-page/", "login-error"]
+PAGES = [
+    "/",
+    "/login/",
+    "/me/",
+    "/no-such-page/",
+    "login-error",
+    "/login/sms/",
+    "sms-code-step",
+    "/login/recover/",
+    "recovery-reset-step",
+    "second-factor-step",
+    "/me/verify/",
+    "verification-code-step",
+    "parent-my-page",
+    "revoke-confirmation",
+    "export-progress",
+]
 
 
 @pytest.fixture
-def fetch(client, db):
+def fetch(client, db, as_user):
+    def sign_in(username: str) -> None:
+        client.post("/login/", {"username": username, "password": "lifelong-demo"})
+
     def get(which: str):
         if which == "login-error":
             return client.post("/login/", {"username": "citizen", "password": "wrong-password"})
+        if which == "sms-code-step":
+            return client.post("/login/sms/", {"step": "phone", "phone": "13800000005"})
+        if which == "recovery-reset-step":
+            return client.post("/login/recover/", {"step": "phone", "phone": "13800000005"})
+        if which == "second-factor-step":
+            staff = as_user("school_staff")
+            secret = staff.post("/api/v1/me/totp").json()["secret"]
+            staff.post("/api/v1/me/totp/confirm", {"code": pyotp.TOTP(secret).now()})
+            sign_in("school_staff")
+            return client.get("/login/otp/")
+        if which in ("/me/verify/", "verification-code-step"):
+            sign_in("teacher")
+            if which == "verification-code-step":
+                return client.post("/me/verify/", {"step": "phone", "phone": "13800000005"})
+        if which in ("parent-my-page", "revoke-confirmation"):
+            sign_in("parent")
+            me = client.get("/me/")
+            if which == "parent-my-page":
+                return me
+            [link] = [a for a in page(me).find_all("a") if "/revoke/" in (a.get("href") or "")]
+            return client.get(link.get("href"))
+        if which == "export-progress":
+            sign_in("citizen")
+            citizen = get_user_model().objects.get(username="citizen")
+            job = Job.objects.create(kind="identity.data_export", owner_id=str(citizen.pk))
+            return client.get(f"/me/export/{job.pk}/")
         if which == "/me/":
-            client.post("/login/", {"username": "citizen", "password": "lifelong-demo"})
+            sign_in("citizen")
         return client.get(which)
 
     return get
