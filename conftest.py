@@ -391,3 +391,17 @@ def axe_check():
         return results["violations"]
 
     return check
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` exercise PostgreSQL-only behaviour (row locks, COPY, deferred
+    constraint triggers). On SQLite they are skipped before any fixture runs: a transactional
+    test's closing flush would otherwise hit the append-only triggers, which refuse DELETE."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL-only behaviour; runs in the PostgreSQL pass")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)

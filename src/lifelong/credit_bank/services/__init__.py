@@ -1,0 +1,1 @@
+"""Use cases that change credit-bank data, one module per concern."""
