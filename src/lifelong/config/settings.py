@@ -245,6 +245,15 @@ OIDC_SCOPES = env_str("LIFELONG_OIDC_SCOPES") or "openid profile"
 OIDC_ID_NUMBER_CLAIM = env_str("LIFELONG_OIDC_ID_NUMBER_CLAIM") or ""
 OIDC_HTTP_POST = env_str("LIFELONG_OIDC_HTTP_POST") or "lifelong.identity.oidc.post_form"
 
+# The address citizens and partners reach the site at: links in signed credentials, QR codes on
+# transcripts and e-mails are built from it. Production should set it.
+PUBLIC_BASE_URL = (env_str("LIFELONG_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
+# The escrow bank's shared secret for the HMAC signature on its callbacks (training market).
+# Production refuses unsigned callbacks; without a secret every callback is refused.
+BANK_CALLBACK_SECRET = env_str("LIFELONG_BANK_CALLBACK_SECRET") or ""
+# How long (seconds) a catalog search answer may be served from the cache; 0 turns it off.
+CATALOG_SEARCH_CACHE_SECONDS = env_int("LIFELONG_CATALOG_SEARCH_CACHE_SECONDS", 60)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -37,7 +37,7 @@ ACHIEVEMENT_TYPES = {
 def public_base_url() -> str:
     """Where this platform is reachable; credential ids and status-list URLs are built on it
     and then signed, so it must not change once credentials are issued."""
-    return str(getattr(settings, "PUBLIC_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    return str(settings.PUBLIC_BASE_URL).rstrip("/")
 
 
 def status_list_url(list_id: int) -> str:
