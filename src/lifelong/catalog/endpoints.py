@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from ninja import Query, Router, Status
+from ninja.renderers import JSONRenderer
 
 from lifelong.catalog import access, certificate, selectors
 from lifelong.catalog.models import Resource
@@ -29,13 +30,13 @@ from lifelong.catalog.schemas import (
     ManagedPage,
     PointsOut,
     ProgressIn,
-    ProgressOut,
     QuizIn,
     QuizOut,
     ReviewIn,
     SeniorMoocStats,
     UnitIn,
     UnitOut,
+    UnitProgressOut,
 )
 from lifelong.catalog.services import delivery, incentives, learning, publishing
 from lifelong.identity import api as identity
@@ -43,6 +44,7 @@ from lifelong.shared.errors import Invalid
 
 router = Router(tags=["catalog"])
 bearer = identity.BearerAuth()
+_RENDERER = JSONRenderer()
 
 
 def course_item(r: Resource) -> dict:
@@ -75,20 +77,29 @@ def _facet_values(values) -> list[dict]:
     summary="Search and browse the catalog (every format), with facets",
 )
 def list_courses(request, filters: Query[CourseFilter]):
-    result = selectors.search_resources(**filters.dict())
-    return {
-        "items": [course_item(r) for r in result.items],
-        "count": result.count,
-        "page": result.page,
-        "page_size": result.page_size,
-        "facets": {
-            "category": _facet_values(result.facets.category),
-            "format": _facet_values(result.facets.format),
-            "district": _facet_values(result.facets.district),
-            "audience": _facet_values(result.facets.audience),
-            "upcoming_live": result.facets.upcoming_live,
-        },
-    }
+    def render(result: selectors.SearchResult) -> bytes:
+        # What django-ninja itself would answer (validated against CoursePage, rendered by
+        # its JSONRenderer, which the API uses), made once per cached search instead of once
+        # per request.
+        page = CoursePage.model_validate(
+            {
+                "items": [course_item(r) for r in result.items],
+                "count": result.count,
+                "page": result.page,
+                "page_size": result.page_size,
+                "facets": {
+                    "category": _facet_values(result.facets.category),
+                    "format": _facet_values(result.facets.format),
+                    "district": _facet_values(result.facets.district),
+                    "audience": _facet_values(result.facets.audience),
+                    "upcoming_live": result.facets.upcoming_live,
+                },
+            }
+        )
+        return _RENDERER.render(request, page.model_dump(), response_status=200)
+
+    body = selectors.cached_search(filters.dict(), render)
+    return HttpResponse(body, content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")
 
 
 def unit_out(u) -> dict:
@@ -171,7 +182,7 @@ def progress_out(row, enrolment) -> dict:
 
 @router.post(
     "/me/learning/{enrolment_id}/units/{unit_id}/progress",
-    response=ProgressOut,
+    response=UnitProgressOut,
     auth=bearer,
     summary="Save the position in a unit; complete it",
 )

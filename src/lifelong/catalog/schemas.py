@@ -109,7 +109,7 @@ class ProgressIn(Schema):
     completed: bool = False
 
 
-class ProgressOut(Schema):
+class UnitProgressOut(Schema):
     unit_id: int
     position_seconds: int
     percent: int
@@ -123,7 +123,7 @@ class QuizIn(Schema):
     answers: list[int] = Field(max_length=100)
 
 
-class QuizOut(ProgressOut):
+class QuizOut(UnitProgressOut):
     score: int
     passed: bool
 

@@ -4,8 +4,15 @@ senior MOOCs, the review queue and delivery requests."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
@@ -27,6 +34,8 @@ from lifelong.catalog.search import reader, text
 from lifelong.catalog.search.reader import Facets
 from lifelong.identity.api import Actor
 from lifelong.shared import clock
+
+logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 50
 # What a result shows (the API's items, the /learn/ page): loading only these keeps the page
@@ -90,6 +99,83 @@ def search_resources(
     within each (and without a query), the most recently published first. Two queries when
     this process has the index's current postings decoded (the index generation, the page's
     rows), one more for words it has not seen yet, a few more after the index changed."""
+    return _search(
+        reader.snapshot(),
+        q=q,
+        category=category,
+        audience=audience,
+        district=district,
+        format=format,
+        senior_mooc=senior_mooc,
+        upcoming=upcoming,
+        page=page,
+        page_size=page_size,
+        with_facets=with_facets,
+    )
+
+
+def cached_search(params: dict[str, Any], render: Callable[[SearchResult], bytes]) -> bytes:
+    """`render(search_resources(**params))`, kept in the cache (Django's; Redis where
+    configured) per index generation and parameters, so a repeated search costs one query.
+
+    Still exact: any change to the index gives it a new generation, hence new keys; an
+    answer is kept only until the next live class ends (its upcoming count would change) and
+    at most `CATALOG_SEARCH_CACHE_SECONDS` (60; 0 turns the cache off), which bounds how old
+    a name from another domain (a provider renamed in identity) can be."""
+    seconds = getattr(settings, "CATALOG_SEARCH_CACHE_SECONDS", 60)
+    state = reader.snapshot()
+    if seconds <= 0:
+        return render(_search(state, **params))
+    digest = hashlib.sha256(
+        json.dumps([state.generation, params], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    key = f"catalog:search:{digest}"
+    now = clock.now()
+    try:
+        hit = cache.get(key)
+    except Exception:  # a cache that is down must not take search down with it
+        _cache_failed()
+        hit = None
+    if hit is not None and now.timestamp() < hit[0]:
+        return hit[1]
+    body = render(_search(state, **params))
+    until = now + dt.timedelta(seconds=seconds)
+    upcoming_until = reader.valid_until(state)
+    if upcoming_until is not None:
+        until = min(until, upcoming_until)
+    try:
+        cache.set(key, (until.timestamp(), body), timeout=seconds)
+    except Exception:
+        _cache_failed()
+    return body
+
+
+_cache_failures = 0
+
+
+def _cache_failed() -> None:
+    """Log the first failure of the cache in this process, then every thousandth, so that
+    a cache that is down does not flood the log while search carries on without it."""
+    global _cache_failures
+    if _cache_failures % 1000 == 0:
+        logger.warning("search answers cache unavailable", exc_info=True)
+    _cache_failures += 1
+
+
+def _search(
+    state: reader.Snapshot,
+    *,
+    q: str = "",
+    category: str | None = None,
+    audience: str | None = None,
+    district: str | None = None,
+    format: str | None = None,
+    senior_mooc: bool = False,
+    upcoming: bool = False,
+    page: int = 1,
+    page_size: int = 20,
+    with_facets: bool = True,
+) -> SearchResult:
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
     terms = text.query_terms(q) if q and q.strip() else []
@@ -106,6 +192,7 @@ def search_resources(
         offset=(page - 1) * page_size,
         limit=page_size,
         with_facets=with_facets,
+        state=state,
     )
     items: list[Resource] = []
     if outcome.slots:

@@ -23,6 +23,7 @@ from lifelong.credit_bank.schemas import (
     ConversionIn,
     ConversionOut,
     ConversionPage,
+    ConversionReviewIn,
     CorrectIn,
     DepositIn,
     ImportOut,
@@ -33,7 +34,6 @@ from lifelong.credit_bank.schemas import (
     ProgrammeList,
     ReasonIn,
     RetryIn,
-    ReviewIn,
     RuleSetIn,
     RuleSetOut,
     StaffOutcomeOut,
@@ -131,7 +131,8 @@ def _outcome_dict(actor, outcome_id) -> dict:
 )
 def my_archive(request):
     view = selectors.my_archive(request.auth)
-    outcomes.claim_archive(view.person_id)
+    if view.dormant:
+        outcomes.claim_archive(view.person_id)
     return archive_response(view)
 
 
@@ -630,7 +631,7 @@ def conversion_detail(request, application_id: UUID):
     auth=bearer,
     summary="Decide an item under review (credit-bank officers)",
 )
-def review_conversion(request, application_id: UUID, item_id: int, payload: ReviewIn):
+def review_conversion(request, application_id: UUID, item_id: int, payload: ConversionReviewIn):
     conversions.review_conversion_item(
         actor=request.auth, application_id=application_id, item_id=item_id, **payload.dict()
     )

@@ -20,9 +20,9 @@ from lifelong.credit_bank.credentials import (
 from lifelong.credit_bank.credentials.schemas import (
     CredentialPage,
     ImportIn,
-    ImportOut,
-    ImportPage,
     IssuerPage,
+    PartnerImportOut,
+    PartnerImportPage,
     PartnerIn,
     PartnerOut,
     PartnerPage,
@@ -183,7 +183,7 @@ def set_recognition(request, payload: RecognitionIn):
 
 @router.post(
     "/credentials/import",
-    response={200: ImportOut, 201: ImportOut},
+    response={200: PartnerImportOut, 201: PartnerImportOut},
     auth=bearer,
     summary="Import a partner-signed credential for a learner (verified, with provenance)",
 )
@@ -202,7 +202,7 @@ class ImportFilter(Schema):
 
 @router.get(
     "/credentials/imports",
-    response=ImportPage,
+    response=PartnerImportPage,
     auth=bearer,
     summary="Credentials imported from partner credit banks",
 )

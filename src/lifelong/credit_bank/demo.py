@@ -532,7 +532,7 @@ def _citizen_outcomes(orgs: dict[str, identity.OrganisationBrief]) -> None:
         )
 
 
-def _demo_csv(uscc: str) -> str:
+def demo_import_csv(uscc: str) -> str:
     today = clock.today()
     lines = [",".join(c.label for c in COLUMNS)]
     rows = [
@@ -573,7 +573,7 @@ def _enterprise_import(orgs: dict[str, identity.OrganisationBrief]) -> None:
     uscc = identity.organisation_uscc(enterprise.id)
     if hr is None or not uscc:
         return
-    content = _demo_csv(uscc).encode("utf-8")
+    content = demo_import_csv(uscc).encode("utf-8")
     import_id = uuid.uuid4()
     path = storages[jobs.PRIVATE_STORAGE].save(
         f"credit_bank/imports/{import_id}/demo-training-records.csv", ContentFile(content)

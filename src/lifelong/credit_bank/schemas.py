@@ -232,7 +232,7 @@ class RetryIn(Schema):
     dry_run: bool = False
 
 
-class CourseOut(Schema):
+class ProgrammeCourseOut(Schema):
     code: str
     name: str
     credits: Decimal
@@ -253,7 +253,7 @@ class ProgrammeOut(Schema):
     name: str
     institution: str | None
     total_credits: Decimal
-    courses: list[CourseOut]
+    courses: list[ProgrammeCourseOut]
     rule_set_version: int | None
     caps: dict[str, Decimal] | None
     rules: list[RuleOut]
@@ -325,7 +325,7 @@ class ConversionFilter(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
-class ReviewIn(Schema):
+class ConversionReviewIn(Schema):
     grant: bool
     reason: str = Field(min_length=1, max_length=500)
     course_code: str = Field("", max_length=40)

@@ -73,6 +73,7 @@ class ArchiveView:
     head_seq: int = 0
     head_hash: str = chain.GENESIS
     balance: Decimal = Decimal(0)
+    dormant: bool = False  # nobody has opened it yet
 
 
 def _totals(outcomes: list[dict[str, Any]]) -> Totals:
@@ -147,6 +148,7 @@ def archive_view(archive: Archive | None, person_id: str, extra: Q | None = None
         head_seq=archive.head_seq,
         head_hash=archive.head_hash,
         balance=archive.balance,
+        dormant=archive.opened_at is None,
     )
 
 
@@ -313,6 +315,10 @@ class ImportStatus:
     @property
     def finished(self) -> bool:
         return self.status in FINISHED
+
+    @property
+    def status_label(self) -> str:
+        return _labels(ImportJob.Status.choices).get(self.status, self.status)
 
     @property
     def message(self) -> str:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lifelong.credit_bank import access, selectors
 from lifelong.credit_bank.importing import reports
 from lifelong.credit_bank.importing.columns import COLUMNS
-from lifelong.credit_bank.services import conversions, imports
+from lifelong.credit_bank.services import conversions, imports, outcomes
 from lifelong.identity import api as identity
 from lifelong.shared.errors import DomainError
 
@@ -46,9 +46,8 @@ def archive_page(request):
             {"error": exc},
             status=exc.status,
         )
-    from lifelong.credit_bank.services.outcomes import claim_archive
-
-    claim_archive(view.person_id)
+    if view.dormant:
+        outcomes.claim_archive(view.person_id)
     by_year: dict[int, list] = defaultdict(list)
     for outcome in view.outcomes:
         by_year[outcome["achieved_on"].year].append(outcome)

@@ -69,7 +69,7 @@ class VerificationOut(Schema):
     phone_masked: str
 
 
-class TokenOut(Schema):
+class VerifiedTokenOut(Schema):
     token: str
     expires_in: int
 
@@ -147,7 +147,7 @@ def request_login_code(request, payload: PhoneIn):
 
 @router.post(
     "/auth/sms/token",
-    response=TokenOut,
+    response=VerifiedTokenOut,
     auth=None,
     summary="Exchange a phone and its login code for a bearer token",
 )

@@ -101,7 +101,7 @@ class _Upcoming:
 
 
 @dataclass
-class _State:
+class Snapshot:
     """What this process has decoded of one generation of the index."""
 
     generation: str
@@ -115,7 +115,7 @@ class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-_state: _State | None = None
+_state: Snapshot | None = None
 # Names of districts by code. Regions are reference data that do not change while the
 # platform runs, so they are kept for the life of the process.
 _district_names: dict[str, tuple[str, str]] = {}
@@ -137,7 +137,9 @@ def forget_words() -> None:
             state.words.clear()
 
 
-def _current() -> _State:
+def snapshot() -> Snapshot:
+    """This process's decoded view of the index's current generation (one query: the
+    generation; a fresh, empty view when it changed)."""
     global _state
     with connection.cursor() as cursor:
         cursor.execute("SELECT generation FROM catalog_searchindexstate WHERE id = 1")
@@ -145,11 +147,11 @@ def _current() -> _State:
     generation = row[0] if row else ""
     state = _state
     if state is None or state.generation != generation:
-        state = _state = _State(generation)
+        state = _state = Snapshot(generation)
     return state
 
 
-def _load(state: _State, words: Sequence[str], today: dt.date) -> dict[Key, int]:
+def _load(state: Snapshot, words: Sequence[str], today: dt.date) -> dict[Key, int]:
     """The postings of the query's words, fetching in one query whatever this process has
     not decoded yet: those words, the facet postings, the live-class days after today."""
     wanted = [(f, w) for w in words for f in WORD_FIELDS]
@@ -202,7 +204,7 @@ def _load(state: _State, words: Sequence[str], today: dt.date) -> dict[Key, int]
     return {**have, **found}
 
 
-def _upcoming(state: _State, now: dt.datetime) -> int:
+def _upcoming(state: Snapshot, now: dt.datetime) -> int:
     """Published live classes that have not ended: those ending on a later day from the
     postings, today's from their rows. Exact until the next of today's classes ends."""
     today = now.astimezone(clock.SHANGHAI).date()
@@ -236,6 +238,13 @@ def _upcoming(state: _State, now: dt.datetime) -> int:
     return members
 
 
+def valid_until(state: Snapshot) -> dt.datetime | None:
+    """Until when what `state` knows of upcoming live classes stays exact (None: it knows
+    nothing of them yet)."""
+    upcoming = state.upcoming
+    return upcoming.expires if upcoming is not None else None
+
+
 def _stored_datetime(value) -> dt.datetime:
     """A datetime column read with a plain cursor: PostgreSQL gives an aware datetime; SQLite
     the UTC text Django stored."""
@@ -247,7 +256,7 @@ def _stored_datetime(value) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
-def _categories(state: _State) -> dict[int, _Category]:
+def _categories(state: Snapshot) -> dict[int, _Category]:
     if state.categories is None:
         state.categories = {
             pk: _Category(code, name, name_en, parent_id)
@@ -269,7 +278,7 @@ def _district_labels(codes: Iterable[str]) -> dict[str, tuple[str, str]]:
     return labels
 
 
-def _category_members(state: _State, facets: dict[Key, int], code: str) -> int:
+def _category_members(state: Snapshot, facets: dict[Key, int], code: str) -> int:
     categories = _categories(state)
     chosen = {pk for pk, c in categories.items() if c.code == code}
     chosen |= {pk for pk, c in categories.items() if c.parent_id in chosen}
@@ -287,11 +296,12 @@ def search(
     limit: int,
     with_facets: bool = True,
     now: dt.datetime | None = None,
+    state: Snapshot | None = None,
 ) -> Outcome:
     """Count, facets and the slots of one page of the published resources having every one
-    of `terms` and passing `filters`."""
+    of `terms` and passing `filters`, read through `state` (default: a fresh `snapshot()`)."""
     now = now or clock.now()
-    state = _current()
+    state = state or snapshot()
     words = _load(state, terms, now.astimezone(clock.SHANGHAI).date())
     facets = state.facets or {}
     match = facets.get((Field.PUBLISHED.value, ""), 0)
@@ -322,7 +332,7 @@ def search(
     return Outcome(count, result, _page(tiers, offset, limit))
 
 
-def _facets(state: _State, facets: dict[Key, int], match: int, now: dt.datetime) -> Facets:
+def _facets(state: Snapshot, facets: dict[Key, int], match: int, now: dt.datetime) -> Facets:
     counts: dict[str, dict[str, int]] = {f: {} for f in FACET_FIELDS}
     for (posting_field, term), bits in facets.items():
         n = (match & bits).bit_count()

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 
 from lifelong.catalog import selectors
 from lifelong.catalog.models import Resource
@@ -14,7 +15,9 @@ from lifelong.shared.errors import Conflict, NotFound
 @pytest.fixture
 def still_clock(monkeypatch):
     """A clock that does not move, so that no live class ends between two searches (which
-    would make the reader re-read today's live classes: one more query)."""
+    would make the reader re-read today's live classes: one more query), and no answer kept
+    in the cache by an earlier test."""
+    cache.clear()
     moment = clock.now()
     monkeypatch.setattr(clock, "now", lambda: moment)
     return moment
@@ -228,6 +231,47 @@ def test_a_warm_search_takes_two_queries_and_a_new_word_one_more(
     assert other.status_code == 200
 
 
+def test_a_repeated_search_is_answered_from_the_cache_after_one_query(
+    api, django_assert_num_queries, still_clock
+):
+    first = api.get("/api/v1/courses", q="入门", format="live")
+
+    with django_assert_num_queries(1):  # the generation: the answer is still current
+        again = api.get("/api/v1/courses", q="入门", format="live")
+    assert again.content == first.content
+    assert again["Content-Type"] == "application/json; charset=utf-8"
+
+
+def test_without_the_cache_a_repeated_search_reads_the_page_again(
+    api, django_assert_num_queries, still_clock, settings
+):
+    settings.CATALOG_SEARCH_CACHE_SECONDS = 0
+    first = api.get("/api/v1/courses", q="入门", format="live")
+
+    with django_assert_num_queries(2):
+        again = api.get("/api/v1/courses", q="入门", format="live")
+    assert again.json() == first.json()
+
+
+def test_a_cached_answer_ends_when_a_live_class_in_it_ends(api, monkeypatch):
+    cache.clear()
+    live = demo("0-0-live")
+    starts = clock.now() + dt.timedelta(minutes=30)
+    publishing.update_resource(
+        actor=actor("commission_officer"),
+        resource_id=live.pk,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+    )
+    before = api.get("/api/v1/courses", q="太极拳入门").json()["facets"]["upcoming_live"]
+
+    later = starts + dt.timedelta(hours=1, minutes=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+
+    after = api.get("/api/v1/courses", q="太极拳入门").json()["facets"]["upcoming_live"]
+    assert (before, after) == (1, 0)
+
+
 def test_a_search_with_no_match_never_reads_resources(api, django_assert_num_queries, still_clock):
     api.get("/api/v1/courses", q="入门")
 
@@ -246,3 +290,16 @@ def test_a_write_elsewhere_makes_the_next_search_read_the_index_again(
     with django_assert_num_queries(5):
         response = api.get("/api/v1/courses", q="入门")
     assert response.status_code == 200
+
+
+def test_a_cache_that_is_down_does_not_take_search_down(api, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(selectors.cache, "get", down)
+    monkeypatch.setattr(selectors.cache, "set", down)
+
+    response = api.get("/api/v1/courses", q="太极")
+
+    assert response.status_code == 200
+    assert response.json()["count"] >= 6

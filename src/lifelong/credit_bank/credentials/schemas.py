@@ -115,7 +115,7 @@ class ImportIn(Schema):
     verifiableCredential: dict[str, Any]  # noqa: N815 (VC-API field name)
 
 
-class ImportOut(Schema):
+class PartnerImportOut(Schema):
     id: UUID
     partner: str
     credential_id: str
@@ -128,8 +128,8 @@ class ImportOut(Schema):
     verified_at: dt.datetime
 
 
-class ImportPage(Schema):
-    items: list[ImportOut]
+class PartnerImportPage(Schema):
+    items: list[PartnerImportOut]
     count: int
 
 

@@ -32,7 +32,7 @@ from lifelong.credit_bank.models import Certifier, ImportJob, ImportRowError, St
 from lifelong.identity import api as identity
 from lifelong.shared import clock, jobs
 from lifelong.shared.api import record_audit
-from lifelong.shared.errors import Conflict, Invalid
+from lifelong.shared.errors import Conflict, Invalid, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -138,8 +138,11 @@ def retry_import(*, actor: access.Actor, import_id, dry_run: bool = False) -> Im
     previous = access.access_import_by_id(actor, import_id)
     if previous.organisation_id != grant.organisation_id:
         raise Conflict("只能重新导入本单位的文件 / Only your organisation's files")
-    previous_job = jobs.job_for_owner(previous.pk, str(previous.uploaded_by_id))
-    if previous_job.status not in jobs.FINISHED:
+    try:
+        previous_job = jobs.job_for_owner(previous.pk, str(previous.uploaded_by_id))
+    except NotFound:  # imported without a job (the demo loader): finished by definition
+        previous_job = None
+    if previous_job is not None and previous_job.status not in jobs.FINISHED:
         raise Conflict("该导入尚未结束 / That import has not finished", code="still_running")
     from lifelong.credit_bank.tasks import run_import_task
 

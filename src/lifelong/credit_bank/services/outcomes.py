@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from lifelong.credit_bank import access
+from lifelong.credit_bank.credentials.issue import revoke_outcome_credential
 from lifelong.credit_bank.models import Certifier as CertifierGrant
 from lifelong.credit_bank.models import Outcome, OutcomeType, SourceKind, Standard
 from lifelong.credit_bank.services import ledger
@@ -294,12 +295,14 @@ def _audit_correction(actor: access.Actor, outcome: Outcome, action: str, detail
 
 @transaction.atomic
 def revoke_outcome(*, actor: access.Actor, outcome_id, reason: str) -> Outcome:
-    """Withdraw a certified outcome: its credits are reversed by a posting naming the reason;
-    the original postings stay in the chain."""
+    """Withdraw a certified outcome: its credits are reversed by a posting naming the reason
+    (the original postings stay in the chain) and its credential is revoked."""
     outcome = _correctable(actor, outcome_id)
     reason = _reason(reason)
     archive = ledger.archive_for_person(outcome.archive.person_id)
     ledger.reverse_accruals(outcome, archive, reason=reason, actor_id=str(actor.user_id))
+    # The outcome's credential is revoked with it, so that verifiers see it withdrawn too.
+    revoke_outcome_credential(outcome_id=str(outcome.pk), reason=reason, actor_label=actor.label)
     outcome.status = Outcome.Status.REVOKED
     outcome.status_reason = reason
     outcome.save(update_fields=["status", "status_reason"])

@@ -131,3 +131,28 @@ def test_a_rerun_while_the_first_run_is_unfinished_is_refused(as_user):
     response = upload(hr, _file())  # its job is queued: on-commit callbacks are not run here
     retry = hr.post(f"/api/v1/credit-bank/imports/{response.json()['id']}/retry", {})
     assert retry.status_code == 409
+
+
+def test_rerunning_the_demo_enterprises_file_adds_nothing(
+    as_user, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from lifelong.credit_bank.demo import demo_import_csv
+    from lifelong.credit_bank.models import ImportJob
+    from lifelong.credit_bank.tests.helpers import enterprise_uscc
+
+    demo = ImportJob.objects.get(file_name="demo-training-records.csv")
+    # This test's private storage is in memory: put the demo file where the job stored it.
+    content = demo_import_csv(enterprise_uscc()).encode("utf-8")
+    path = storages["private"].save(demo.file_path, ContentFile(content))
+    ImportJob.objects.filter(pk=demo.pk).update(file_path=path)
+    hr = as_user("enterprise_hr")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr.post(f"/api/v1/credit-bank/imports/{demo.pk}/retry", {})
+    assert response.status_code == 202, response.content
+    status = hr.get(f"/api/v1/credit-bank/imports/{response.json()['id']}").json()
+    assert status["counts"]["imported"] == 0
+    assert status["counts"]["duplicates"] == demo.imported_rows == 5
+    assert status["counts"]["invalid"] == 1  # the demo file's row with a wrong check character

@@ -118,6 +118,11 @@ def test_a_revocation_is_a_reversing_posting_with_its_reason_and_the_chain_still
     assert archive.balance == balance - outcome.credits
     assert _chain_of(officer, archive)["ok"] is True
     assert Posting.objects.filter(outcome=outcome).count() == 2  # the original stays
+    # ... and its credential is revoked with it: verifiers see it withdrawn.
+    document = officer.get(f"/api/v1/credentials/{outcome.credential_id}").json()
+    verified = officer.post("/api/v1/credentials/verify", {"verifiableCredential": document})
+    assert verified.json()["verified"] is False, verified.json()
+    assert any("revoked" in e.lower() for e in verified.json()["errors"]), verified.json()
 
 
 def test_a_credit_correction_reverses_and_reposts(as_user):
