@@ -1,0 +1,1 @@
+"""Reads of training-market data, always filtered by the caller's scope."""

@@ -1,0 +1,1 @@
+"""Use cases that change training-market data, one module per concern."""
