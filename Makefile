@@ -46,6 +46,7 @@ test: check
 ## bench: figures for docs/benchmarks.md
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/domains.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix src bench

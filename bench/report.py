@@ -139,24 +139,23 @@ def render(
     quick: bool,
 ) -> str:
     lines = [
-        "# Benchmarks",
+        "## Hot endpoints over HTTP (`bench/run.py`)",
         "",
-        "Written by `make bench` (`bench/run.py`); do not edit by hand. Figures are medians of the",
-        "timed runs. The machine is shared with other work and noisy: compare endpoints and",
-        "databases *within one run* (ratios), not absolute figures across runs or machines.",
+        "Figures are medians of the timed runs. Compare endpoints and databases *within one",
+        "run* (ratios), not absolute figures across runs or machines.",
         "",
     ]
     if quick:
         lines += ["**Smoke run (`--quick`): too short to quote.**", ""]
-    lines += ["## Command", "", "```sh", command, "```", "", "## Machine", ""]
+    lines += ["### Command", "", "```sh", command, "```", "", "### Machine", ""]
     lines += ["| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in machine.items()]
-    lines += ["", "## Settings", "", "| | |", "|---|---|"]
+    lines += ["", "### Settings", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in settings.items()]
     for result in results:
         lines += [
             "",
-            f"## {result.database} ({result.engine_version})",
+            f"### {result.database} ({result.engine_version})",
             "",
             "| endpoint | req/s | p50 ms | p99 ms | requests timed | errors |",
             "|---|--:|--:|--:|--:|--:|",
@@ -170,7 +169,7 @@ def render(
         base = results[0]
         lines += [
             "",
-            f"## Ratios within this run ({' / '.join(r.database for r in results[1:])}"
+            f"### Ratios within this run ({' / '.join(r.database for r in results[1:])}"
             f" vs {base.database}, req/s)",
             "",
             "| endpoint | " + " | ".join(r.database for r in results[1:]) + " |",
@@ -183,7 +182,7 @@ def render(
             lines.append(f"| `{e.name}` | " + " | ".join(ratios) + " |")
     lines += [
         "",
-        "## Notes",
+        "### Notes",
         "",
         "- Load generator and server share the same cores over loopback (127.0.0.1): the",
         "  generator's own CPU use lowers the server's throughput, more so for the Python",
@@ -201,3 +200,31 @@ def render(
         "",
     ]
     return "\n".join(lines)
+
+
+HEADER = """# Benchmarks
+
+Written by `make bench`; do not edit by hand. Each section below is rewritten by the script
+named in its heading and only by it (`bench/run.py` for the endpoints, `bench/domains.py` for
+each domain benchmark, one section per benchmark), so sections can be refreshed one at a time.
+The machine is shared with other work and noisy: every section gives the command, the machine
+and its load, and compares figures measured in the same run.
+"""
+
+
+def write_section(path: Path, key: str, body: str) -> None:
+    """Put `body` between the `key` markers of the Markdown file at `path`, keeping every other
+    section; a section not yet in the file is appended, a file without sections starts afresh
+    with HEADER (the old single-report layout is replaced)."""
+    begin, end = f"<!-- begin {key} -->", f"<!-- end {key} -->"
+    block = f"{begin}\n{body.strip()}\n{end}"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if "<!-- begin " not in text:
+        text = HEADER
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1]
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")

@@ -6,7 +6,7 @@ in several timed runs, endpoints interleaved so that a burst of noise on the sha
 does not land on one endpoint only; the report gives medians (bench/report.py). Loopback only,
 bounded in time (and, for the Python generator, in requests); nothing is installed.
 
-    .venv/bin/python bench/run.py            # full run, rewrites docs/benchmarks.md
+    .venv/bin/python bench/run.py            # full run, rewrites its section of docs/benchmarks.md
     .venv/bin/python bench/run.py --quick    # smoke run, prints the report only
 """
 
@@ -164,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     if output is None:
         print(text)
     else:
-        output.write_text(text, encoding="utf-8")
-        log(f"wrote {output}")
+        report.write_section(output, "http", text)
+        log(f"wrote the endpoint section of {output}")
     return 0
 
 
