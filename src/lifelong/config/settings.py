@@ -5,6 +5,7 @@ in the var/ directory, production mode refuses to start without real ones."""
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
 import secrets
@@ -166,6 +167,19 @@ LOGOUT_REDIRECT_URL = "portal:home"
 LOGIN_MAX_FAILURES = env_int("LIFELONG_LOGIN_MAX_FAILURES", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LIFELONG_LOGIN_FAILURE_WINDOW_SECONDS", 900)
 API_TOKEN_TTL_SECONDS = env_int("LIFELONG_API_TOKEN_TTL_SECONDS", 7 * 24 * 3600)
+# Our own reverse proxies (comma-separated IPs or CIDR blocks): X-Forwarded-For is believed only
+# when the peer is one of them, and then its right-most address that is not one of them is the
+# client's (lifelong.shared.client_address). Empty: the peer's address is the client's.
+TRUSTED_PROXIES = [
+    p.strip() for p in (env_str("LIFELONG_TRUSTED_PROXIES") or "").split(",") if p.strip()
+]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LIFELONG_TRUSTED_PROXIES: {_proxy!r} is not an IP address or CIDR block"
+        ) from None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from lifelong.identity.models import Membership, Organisation, Person, Role
@@ -37,6 +38,8 @@ PEOPLE_MANAGER_ROLES = frozenset(
 ORGANISATION_MANAGER_ROLES = frozenset(
     {Role.DISTRICT_OFFICER, Role.COMMISSION_OFFICER, Role.REGULATOR}
 )
+# Roles that administer staff accounts within scope (e.g. reset a lost second factor).
+ACCOUNT_ADMIN_ROLES = frozenset({Role.DISTRICT_OFFICER, Role.COMMISSION_OFFICER})
 
 
 @dataclass(frozen=True)
@@ -99,13 +102,23 @@ def actor_for_user(user) -> Actor:
         )
         for m in memberships
     )
-    person_id = Person.objects.filter(user=user).values_list("id", flat=True).first()
+    person = person_of_user(user)
     return Actor(
         user_id=user.pk,
         username=user.get_username(),
-        person_id=str(person_id) if person_id else None,
+        person_id=str(person.pk) if person else None,
         grants=grants,
     )
+
+
+def person_of_user(user) -> Person | None:
+    """The account's person, or None. No query when the user was loaded together with its
+    person (bearer-token authentication does that); one otherwise."""
+    # "person" is the related name of `Person.user`; the check works through the lazy
+    # `request.user` too.
+    if "person" in user._state.fields_cache:
+        return getattr(user, "person", None)  # a cached absence raises an AttributeError
+    return Person.objects.filter(user=user).first()
 
 
 def _none() -> Q:
@@ -181,3 +194,42 @@ def access_organisation_by_id(
         )
     except (Organisation.DoesNotExist, ValueError, TypeError):
         raise NotFound("找不到该组织 / No such organisation") from None
+
+
+def _subtrees_administered(actor: Actor, roles: frozenset[str]) -> Q:
+    """Filter on Organisation: the subtrees the actor's grants in `roles` cover (and nothing
+    for their other roles)."""
+    q = _none()
+    for grant in actor.grants_for(roles):
+        if grant.city_wide:
+            return Q()
+        if grant.scope == Membership.Scope.SUBTREE:
+            q |= Q(path__startswith=grant.org_path)
+    return q
+
+
+def accounts_administered_by(actor: Actor, roles: frozenset[str] = ACCOUNT_ADMIN_ROLES):
+    """The ids of the accounts the actor administers: every active role the account holds is
+    at an organisation inside the actor's scope, so an administrator of one district never
+    weakens an account that also acts elsewhere."""
+    in_scope = Organisation.objects.filter(_subtrees_administered(actor, roles)).values("pk")
+    roles_held = Membership.objects.filter(active=True)
+    outside = roles_held.exclude(organisation__in=in_scope).values("user_id")
+    inside = roles_held.filter(organisation__in=in_scope).exclude(user_id__in=outside)
+    return inside.values("user_id")
+
+
+def access_staff_account(actor: Actor, username: str, roles: frozenset[str] = ACCOUNT_ADMIN_ROLES):
+    """The account `username`, if the actor administers it (`accounts_administered_by`);
+    otherwise NotFound, as if it did not exist. The actor's own account is Forbidden: its
+    owner has their own ways to change it."""
+    user = get_user_model()._default_manager.filter(username=username).first()
+    if user is None:
+        raise NotFound("找不到该账号 / No such account")
+    if not accounts_administered_by(actor, roles).filter(user_id=user.pk).exists():
+        raise NotFound("找不到该账号 / No such account")
+    if user.pk == actor.user_id:
+        raise Forbidden(
+            "不能重置自己的账号，请在“我的”中操作 / Use your own settings for your account"
+        )
+    return user

@@ -3,19 +3,27 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from lifelong.identity import totp
 from lifelong.identity.access import (
+    ACCOUNT_ADMIN_ROLES,
     ORGANISATION_MANAGER_ROLES,
     PEOPLE_MANAGER_ROLES,
     STAFF_ROLES,
     Actor,
+    accounts_administered_by,
     actor_for_user,
     organisations_visible_to,
     people_visible_to,
 )
-from lifelong.identity.models import Membership, Organisation, Person, Role
+from lifelong.identity.models import Membership, Organisation, Person, Role, TotpDevice
+from lifelong.shared.errors import DomainError
 from lifelong.shared.models import AuditEntry, Region
 
 
@@ -129,6 +137,66 @@ class MembershipAdmin(ScopedAdmin):
     def scope_filter(self, actor):
         visible = Organisation.objects.filter(organisations_visible_to(actor)).values("pk")
         return Q(organisation__in=visible)
+
+
+@admin.register(TotpDevice)
+class TotpDeviceAdmin(ScopedAdmin):
+    """The authenticators of the staff accounts the caller administers. The one thing to do
+    here is reset a lost one, with a reason: the same use case as the API's."""
+
+    view_roles = ACCOUNT_ADMIN_ROLES
+    list_display = ["user", "state", "confirmed_at", "reset_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    readonly_fields = ["user", "confirmed_at", "reset_at"]
+    fields = list(readonly_fields)
+    actions = ["reset_devices"]
+
+    def scope_filter(self, actor):
+        return Q(user__in=accounts_administered_by(actor))
+
+    @admin.display(description=_("状态"))
+    def state(self, device: TotpDevice) -> str:
+        if device.confirmed_at:
+            return gettext("已启用")
+        if device.reset_at:
+            return gettext("已重置，待重新绑定")
+        return gettext("待确认")
+
+    @admin.action(description=_("重置所选账号的动态口令（设备遗失）"))
+    def reset_devices(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        confirmed = request.POST.get("post") == "yes"
+        if not (confirmed and reason):
+            return TemplateResponse(
+                request,
+                "admin/identity/totpdevice/reset_selected.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": gettext("重置动态口令"),
+                    "opts": self.model._meta,
+                    "queryset": queryset.select_related("user"),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "error": gettext("请填写重置原因") if confirmed else "",
+                    "reason": reason,
+                    "media": self.media,
+                },
+                status=422 if confirmed else 200,
+            )
+        done = 0
+        for device in queryset.select_related("user"):
+            try:
+                totp.reset_totp(
+                    actor=request_actor(request), username=device.user.get_username(), reason=reason
+                )
+            except DomainError as exc:
+                self.message_user(request, f"{device.user}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            message = gettext("已重置 %(count)d 个账号的动态口令，本人已收到通知") % {"count": done}
+            self.message_user(request, message, messages.SUCCESS)
+        return None
 
 
 @admin.register(AuditEntry)

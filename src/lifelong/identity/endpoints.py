@@ -9,7 +9,11 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lifelong.identity import selectors, services
-from lifelong.identity.access import access_organisation_by_id, access_person_by_id
+from lifelong.identity.access import (
+    access_organisation_by_id,
+    access_person_by_id,
+    person_of_user,
+)
 from lifelong.identity.auth import BearerAuth
 from lifelong.identity.schemas import (
     MeOut,
@@ -64,13 +68,17 @@ def org_out(o) -> dict:
     summary="Exchange username and password for a bearer token",
 )
 def create_token(request, payload: TokenIn):
-    token = services.issue_api_token(
+    issued = services.issue_api_token(
         username=payload.username,
         password=payload.password,
         ip=context.client_ip(),
         otp=payload.otp,
     )
-    return {"token": token, "expires_in": settings.API_TOKEN_TTL_SECONDS}
+    return {
+        "token": issued.token,
+        "expires_in": settings.API_TOKEN_TTL_SECONDS,
+        "totp_enrolment_required": issued.totp_enrolment_required,
+    }
 
 
 @router.get(
@@ -81,7 +89,8 @@ def create_token(request, payload: TokenIn):
 )
 def me(request):
     actor = request.auth
-    person = selectors.person_of(actor)
+    # The bearer authentication loaded the user with their person: no further query.
+    person = person_of_user(request.user)
     return {
         "username": actor.username,
         "person_id": person.id if person else None,

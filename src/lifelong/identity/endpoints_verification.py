@@ -1,6 +1,6 @@
 """HTTP endpoints of real-name verification and of signing in without a password, under
-/api/v1: SMS verification, in-person verification, login by SMS code, account recovery and
-TOTP enrolment."""
+/api/v1: SMS verification, in-person verification, login by SMS code, account recovery, and the
+staff TOTP second factor (enrolment, replacement, switching off, an administrator's reset)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.conf import settings
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from lifelong.identity import verification
+from lifelong.identity import sign_in, totp, verification
 from lifelong.identity.auth import BearerAuth
+from lifelong.identity.sms_codes import CodeSent
 
 router = Router(tags=["verification"])
 bearer = BearerAuth()
@@ -56,6 +57,23 @@ class TotpCodeIn(Schema):
     code: str = Field(pattern=r"^\s*\d{6}\s*$", max_length=10)
 
 
+class TotpOwnerIn(Schema):
+    password: str = Field(min_length=1, max_length=256, description="当前密码 / your password")
+    code: str = Field(
+        pattern=r"^\s*\d{6}\s*$",
+        max_length=10,
+        description="当前设备的动态口令 / a code from your current authenticator",
+    )
+
+
+class TotpResetIn(Schema):
+    reason: str = Field(
+        min_length=1,
+        max_length=200,
+        description="重置原因，如“手机遗失，本人到场申请” / why the device is reset",
+    )
+
+
 class CodeSentOut(Schema):
     message: str
     expires_in: int
@@ -72,6 +90,10 @@ class VerificationOut(Schema):
 class VerifiedTokenOut(Schema):
     token: str
     expires_in: int
+    totp_enrolment_required: bool = Field(
+        False,
+        description="动态口令已被管理员重置，请重新绑定 / the authenticator was reset: enrol a new one",
+    )
 
 
 class MessageOut(Schema):
@@ -83,7 +105,7 @@ class TotpEnrolmentOut(Schema):
     otpauth_uri: str
 
 
-def _sent(sent: verification.CodeSent) -> dict:
+def _sent(sent: CodeSent) -> dict:
     return {
         "message": sent.message,
         "expires_in": sent.expires_in,
@@ -142,7 +164,7 @@ def verify_in_person(request, person_id: UUID, payload: InPersonIn):
     summary="Ask for a login code (the same answer whether or not the number has an account)",
 )
 def request_login_code(request, payload: PhoneIn):
-    return Status(202, _sent(verification.request_login_code(phone=payload.phone)))
+    return Status(202, _sent(sign_in.request_login_code(phone=payload.phone)))
 
 
 @router.post(
@@ -152,10 +174,12 @@ def request_login_code(request, payload: PhoneIn):
     summary="Exchange a phone and its login code for a bearer token",
 )
 def sms_token(request, payload: SmsTokenIn):
-    token = verification.issue_api_token_by_sms(
-        phone=payload.phone, code=payload.code, otp=payload.otp
-    )
-    return {"token": token, "expires_in": settings.API_TOKEN_TTL_SECONDS}
+    issued = sign_in.issue_api_token_by_sms(phone=payload.phone, code=payload.code, otp=payload.otp)
+    return {
+        "token": issued.token,
+        "expires_in": settings.API_TOKEN_TTL_SECONDS,
+        "totp_enrolment_required": issued.totp_enrolment_required,
+    }
 
 
 @router.post(
@@ -165,7 +189,7 @@ def sms_token(request, payload: SmsTokenIn):
     summary="Ask for a recovery code to the account's phone (the same answer either way)",
 )
 def request_recovery_code(request, payload: PhoneIn):
-    return Status(202, _sent(verification.request_recovery_code(phone=payload.phone)))
+    return Status(202, _sent(sign_in.request_recovery_code(phone=payload.phone)))
 
 
 @router.post(
@@ -175,7 +199,7 @@ def request_recovery_code(request, payload: PhoneIn):
     summary="Set a new password with a recovery code; every API token is revoked",
 )
 def recover_account(request, payload: RecoveryConfirmIn):
-    verification.recover_account(
+    sign_in.recover_account(
         phone=payload.phone, code=payload.code, new_password=payload.new_password
     )
     return {
@@ -190,7 +214,7 @@ def recover_account(request, payload: RecoveryConfirmIn):
     summary="Enrol an authenticator app (staff); the secret is shown only this once",
 )
 def enrol_totp(request):
-    enrolment = verification.enrol_totp(actor=request.auth)
+    enrolment = totp.enrol_totp(actor=request.auth)
     return Status(201, {"secret": enrolment.secret, "otpauth_uri": enrolment.otpauth_uri})
 
 
@@ -198,10 +222,48 @@ def enrol_totp(request):
     "/me/totp/confirm",
     response=MessageOut,
     auth=bearer,
-    summary="Activate the enrolled authenticator with a code from it",
+    summary="Activate the enrolled authenticator (or its replacement) with a code from it",
 )
 def confirm_totp(request, payload: TotpCodeIn):
-    verification.confirm_totp(actor=request.auth, code=payload.code)
+    totp.confirm_totp(actor=request.auth, code=payload.code)
     return {
         "message": "动态口令已启用，今后登录需输入 / The one-time password is now required to sign in"
+    }
+
+
+@router.post(
+    "/me/totp/reenrol",
+    response={201: TotpEnrolmentOut},
+    auth=bearer,
+    summary="Start replacing your authenticator (password and a current code); "
+    "the old one works until the new one is confirmed",
+)
+def reenrol_totp(request, payload: TotpOwnerIn):
+    enrolment = totp.reenrol_totp(actor=request.auth, password=payload.password, code=payload.code)
+    return Status(201, {"secret": enrolment.secret, "otpauth_uri": enrolment.otpauth_uri})
+
+
+@router.post(
+    "/me/totp/disable",
+    response=MessageOut,
+    auth=bearer,
+    summary="Switch your authenticator off (password and a current code)",
+)
+def disable_totp(request, payload: TotpOwnerIn):
+    totp.disable_totp(actor=request.auth, password=payload.password, code=payload.code)
+    return {"message": "动态口令已停用 / The one-time password is switched off"}
+
+
+@router.post(
+    "/accounts/{username}/totp/reset",
+    response=MessageOut,
+    auth=bearer,
+    summary="Reset the lost authenticator of a staff account you administer (audited; "
+    "the owner is notified and enrols a new one at the next sign-in)",
+)
+def reset_totp(request, username: str, payload: TotpResetIn):
+    totp.reset_totp(actor=request.auth, username=username, reason=payload.reason)
+    return {
+        "message": "动态口令已重置，该用户下次登录时需重新绑定 / The authenticator is reset; "
+        "the user enrols a new one at the next sign-in"
     }

@@ -16,6 +16,10 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     expires_in: int
+    totp_enrolment_required: bool = Field(
+        False,
+        description="动态口令已被管理员重置，请重新绑定 / the authenticator was reset: enrol a new one",
+    )
 
 
 class ScopeOut(Schema):

@@ -66,9 +66,3 @@ def list_organisations(
     if q:
         qs = qs.filter(name__contains=q.strip())
     return _page(qs.order_by("path"), page, page_size)
-
-
-def person_of(actor: Actor) -> Person | None:
-    if actor.person_id is None:
-        return None
-    return Person.objects.filter(pk=actor.person_id).first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
@@ -288,18 +289,33 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    # An administrator reset the account's lost authenticator: the client should have the
+    # user enrol a new one now.
+    totp_enrolment_required: bool
+
+
 def issue_api_token(
     *, username: str, password: str, ip: str | None = None, name: str = "", otp: str | None = None
-) -> str:
+) -> IssuedToken:
     # Not one transaction: a failed attempt must stay recorded for the lockout count.
-    from lifelong.identity.verification import check_second_factor  # it imports this module
+    from lifelong.identity import totp  # it imports this module
 
     user = check_credentials(username=username, password=password, ip=ip)
-    check_second_factor(user, otp)
+    totp.check_second_factor(user, otp)
+    return issue_token_to(user, name=name)
+
+
+def issue_token_to(user, *, name: str = "") -> IssuedToken:
+    """A bearer token for a user who has just proved who they are, audited."""
+    from lifelong.identity import totp  # it imports this module
+
     with transaction.atomic():
         token = create_api_token_for(user=user, name=name)
         record_audit(action="auth.token_issued", actor_id=user.pk, actor_label=user.get_username())
-    return token
+    return IssuedToken(token, totp.enrolment_required(user))
 
 
 def create_api_token_for(*, user, name: str = "") -> str:
@@ -315,8 +331,10 @@ def create_api_token_for(*, user, name: str = "") -> str:
 
 
 def user_for_token(token: str):
+    """The active user a live token belongs to, loaded with their person (if any) in the same
+    query, so building the actor needs no second look-up."""
     row = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user", "user__person")
         .filter(digest=_digest(token), revoked_at__isnull=True, expires_at__gt=clock.now())
         .first()
     )

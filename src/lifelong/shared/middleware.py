@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 from django.conf import settings
 
 from lifelong.shared import context
+from lifelong.shared.client_address import client_address
 
 # The interactive API docs page loads its own bundled scripts and styles inline.
 _RELAXED_CSP_PREFIXES = ("/api/v1/docs",)
@@ -25,17 +24,9 @@ def security_headers(get_response):
     return middleware
 
 
-def _client_ip(request) -> str | None:
-    raw = request.META.get("REMOTE_ADDR") or ""
-    try:
-        return str(ipaddress.ip_address(raw))
-    except ValueError:
-        return None
-
-
 def request_context(get_response):
     def middleware(request):
-        token = context.set_client_ip(_client_ip(request))
+        token = context.set_client_ip(client_address(request))
         try:
             return get_response(request)
         finally:

@@ -2,8 +2,10 @@
 look-up, and masking for display.
 
 A sealed value is `kid.` + base64(nonce || ciphertext+tag). The key id lets keys rotate: new
-writes use the first key of `PII_KEYS`; older keys stay listed until `reseal` has rewritten
-their rows.
+writes use the first key of `PII_KEYS`; older keys stay listed until `lifelong reseal_pii` has
+rewritten their rows. That command knows a column only once its domain has declared it with
+`register_sealed_column` (from `AppConfig.ready()`): the context a value was sealed under is not
+stored with it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import functools
 import hashlib
 import hmac
 import os
+from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -63,6 +66,52 @@ def sealed_key_id(sealed: str) -> str:
 
 def current_key_id() -> str:
     return _keys()[0]
+
+
+def configured_key_ids() -> list[str]:
+    """The key ids of `PII_KEYS`, newest (the one new writes use) first."""
+    return list(_keys()[1])
+
+
+def reseal(sealed: str, *, context: str) -> str:
+    """The same plaintext sealed under the newest key; a value already under it is returned
+    unchanged. Raises KeyError for a key id no longer configured, InvalidTag for a value that
+    was altered or sealed under another context."""
+    if sealed_key_id(sealed) == current_key_id():
+        return sealed
+    return seal(unseal(sealed, context=context), context=context)
+
+
+@dataclass(frozen=True)
+class SealedColumn:
+    """A model field holding `seal(…, context=context)` values."""
+
+    model: str  # "app_label.ModelName"
+    field: str
+    context: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.model}.{self.field}"
+
+
+_SEALED_COLUMNS: dict[str, SealedColumn] = {}
+
+
+def register_sealed_column(model: str, field: str, *, context: str) -> None:
+    """Declare that `model` ("app_label.ModelName") keeps values sealed under `context` in
+    `field`, so that key rotation (`lifelong reseal_pii`) can re-encrypt them. Call it from the
+    domain's `AppConfig.ready()`; declaring the same column again is harmless, with another
+    context a mistake."""
+    column = SealedColumn(model, field, context)
+    existing = _SEALED_COLUMNS.setdefault(column.label, column)
+    if existing != column:
+        raise ImproperlyConfigured(f"{column.label} is already registered with another context")
+
+
+def sealed_columns() -> list[SealedColumn]:
+    """Every declared sealed column, in the order they were declared."""
+    return list(_SEALED_COLUMNS.values())
 
 
 def blind_index(value: str, *, context: str) -> str:

@@ -62,19 +62,35 @@ class SmsChallenge(models.Model):
 
 class TotpDevice(models.Model):
     """An authenticator app enrolled as a second factor. The shared secret is sealed; the
-    last accepted time step is kept so that a code is never accepted twice."""
+    last accepted time step is kept so that a code is never accepted twice. A replacement
+    being enrolled waits in `pending_secret_sealed` while the active secret stays in force;
+    an administrator's reset (a lost phone) clears the secrets and sets `reset_at` until a
+    new device is confirmed."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
     )
-    secret_sealed = models.TextField()
+    secret_sealed = models.TextField(blank=True)
+    pending_secret_sealed = models.TextField(blank=True, default="")
     created_at = models.DateTimeField()
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
     last_used_step = models.BigIntegerField(default=0)
+    reset_at = models.DateTimeField(_("重置时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("动态口令设备")
         verbose_name_plural = _("动态口令设备")
+        constraints = [
+            # An active device always has a secret; a replacement only waits beside one.
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True) | ~models.Q(secret_sealed=""),
+                name="totpdevice_active_has_secret",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pending_secret_sealed="") | models.Q(confirmed_at__isnull=False),
+                name="totpdevice_pending_beside_active",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"totp ({self.user_id})"

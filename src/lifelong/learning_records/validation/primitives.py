@@ -5,6 +5,7 @@ naming where in the statement the value was and what is wrong, in Chinese and En
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any, NoReturn
 
@@ -255,3 +256,15 @@ def _fraction_not_last(text: str) -> bool:
 def format_timestamp(moment: dt.datetime) -> str:
     """UTC with microseconds, the form the store writes `stored` in."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# ---- JSON -----------------------------------------------------------------------------------
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """Strict JSON: NaN and Infinity are not JSON and are refused."""
+    return json.loads(raw, parse_constant=_refuse_constant)

@@ -1,0 +1,42 @@
+"""What the store extracts from a valid statement for its indexes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
+
+
+class Facts:
+    """What the store extracts from one valid statement for its indexes."""
+
+    __slots__ = (
+        "activity_id",
+        "actor_ifi",
+        "attachments",
+        "member_ifis",
+        "object_agent_ifi",
+        "ref_target",
+        "registration",
+        "related_activities",
+        "related_ifis",
+        "timestamp",
+        "verb_id",
+    )
+
+    def __init__(self) -> None:
+        self.verb_id = ""
+        self.actor_ifi: str | None = None
+        self.object_agent_ifi: str | None = None
+        self.activity_id: str | None = None
+        self.ref_target: str | None = None
+        self.registration: str | None = None
+        self.timestamp: dt.datetime | None = None
+        self.member_ifis: set[str] = set()
+        self.related_ifis: set[str] = set()
+        self.related_activities: set[str] = set()
+        self.attachments: list[dict] = []
+
+    @property
+    def is_voiding(self) -> bool:
+        return self.verb_id == VOIDED_VERB
