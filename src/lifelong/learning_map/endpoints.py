@@ -3,6 +3,7 @@ are public reads; booking, check-in and volunteering need a bearer token."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Literal
 from uuid import UUID
@@ -74,7 +75,7 @@ def hit_out(hit: PlaceHit, crs: str = "wgs84") -> dict:
     return item
 
 
-def place_out(p: Place) -> dict:
+def place_out(p: Place, courses: list | None = None) -> dict:
     return {
         "id": p.pk,
         "name": p.name,
@@ -97,6 +98,7 @@ def place_out(p: Place) -> dict:
         "description": p.description,
         "organisation_id": p.organisation_id,
         "photos": [{"url": ph.url, "alt": ph.alt} for ph in p.photos.all()],
+        "courses": [dataclasses.asdict(c) for c in courses or []],
     }
 
 
@@ -214,7 +216,8 @@ def places_in_box(request, q: Query[BoxQuery]):
 
 @router.get("/places/{int:place_id}", response=PlaceOut, auth=None, summary="One place")
 def place_detail(request, place_id: int):
-    return place_out(place_reads.get_place(place_id))
+    place = place_reads.get_place(place_id)
+    return place_out(place, place_reads.courses_at(place))
 
 
 @router.post(

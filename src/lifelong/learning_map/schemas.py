@@ -56,6 +56,17 @@ class PhotoOut(Schema):
     alt: str
 
 
+class CourseOut(Schema):
+    id: int
+    title: str
+    kind: str
+    kind_label: str
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    capacity: int | None
+    url: str
+
+
 class PlaceOut(Schema):
     id: int
     name: str
@@ -78,6 +89,9 @@ class PlaceOut(Schema):
     description: str
     organisation_id: int | None
     photos: list[PhotoOut]
+    courses: list[CourseOut] = Field(
+        description="catalog courses held here that have not ended, soonest first"
+    )
 
 
 class StopOut(Schema):

@@ -25,6 +25,7 @@ from lifelong.learning_map.selectors import places as place_reads
 from lifelong.learning_map.selectors import routes as route_reads
 from lifelong.learning_map.services import bookings as booking_writes
 from lifelong.learning_map.services import volunteers as volunteer_writes
+from lifelong.learning_map.templatetags.learning_map_tags import region_name
 from lifelong.shared.api import list_streets
 from lifelong.shared.errors import DomainError, Invalid, NotFound
 from lifelong.shared.geo import Point, wgs84_to_gcj02
@@ -87,14 +88,16 @@ def _display(lat: float, lng: float) -> tuple[float, float]:
     return lat, lng
 
 
-def _all_streets() -> list:
+def _all_streets(districts: list) -> list:
     streets = []
-    for district in identity.districts():
+    for district in districts:
         streets.extend(list_streets(district.code))
     return streets
 
 
-def _near_me(request, kinds, district, audience) -> tuple[list, str, dict | None]:
+def _near_me(
+    request, kinds, district, audience, *, districts: list, streets: list
+) -> tuple[list, str, dict | None]:
     """The near-me list: from browser coordinates (lat/lng) or a typed street/district."""
     lat, lng = request.GET.get("lat", "").strip(), request.GET.get("lng", "").strip()
     street_text = request.GET.get("street", "").strip()
@@ -109,22 +112,17 @@ def _near_me(request, kinds, district, audience) -> tuple[list, str, dict | None
             ) from None
         origin = _("您的位置")
     elif street_text:
-        match = next(
-            (s for s in _all_streets() if s.name == street_text or s.code == street_text), None
-        )
-        district_match = next(
-            (d for d in identity.districts() if d.name == street_text or d.code == street_text),
-            None,
-        )
+        match = next((s for s in streets if _names(s, street_text)), None)
+        district_match = next((d for d in districts if _names(d, street_text)), None)
         centre = None
         if match is not None:
             centre = place_reads.centre_of(street=match.code) or place_reads.centre_of(
                 district=match.code[:6]
             )
-            origin = match.name
+            origin = region_name(match)
         elif district_match is not None:
             centre = place_reads.centre_of(district=district_match.code)
-            origin = district_match.name
+            origin = region_name(district_match)
         if centre is None:
             raise Invalid(
                 "没有找到该街道，请从列表中选择 / Street not found; pick one from the list",
@@ -143,6 +141,12 @@ def _near_me(request, kinds, district, audience) -> tuple[list, str, dict | None
     )
 
 
+def _names(region, text: str) -> bool:
+    """Whether the typed text names this region: its Chinese or English name, or its code."""
+    english = (region.name_en or "").casefold()
+    return text in (region.name, region.code) or bool(english and english == text.casefold())
+
+
 def distance_label(metres: float) -> str:
     if metres < 1000:
         return _("%(m)d 米") % {"m": round(metres)}
@@ -154,12 +158,14 @@ def map_page(request):
     kinds = tuple(k for k in request.GET.getlist("kind") if k)
     district = request.GET.get("district") or None
     audience = request.GET.get("audience") or None
+    districts = identity.districts()
+    streets = _all_streets(districts)
     context = {
         **_map_context(),
         "kinds": PlaceKind.choices,
         "audiences": Audience.choices,
-        "districts": identity.districts(),
-        "streets": _all_streets(),
+        "districts": districts,
+        "streets": streets,
         "selected_kinds": kinds,
         "selected_district": district or "",
         "selected_audience": audience or "",
@@ -172,7 +178,7 @@ def map_page(request):
     try:
         parsed = place_reads.parse_kinds(kinds)
         context["near"], context["near_origin"], context["origin"] = _near_me(
-            request, parsed, district, audience
+            request, parsed, district, audience, districts=districts, streets=streets
         )
         context["places"] = place_reads.list_places(
             kinds=parsed, district=district, audience=audience, limit=30
@@ -203,6 +209,7 @@ def place_page(request, place_id: int):
             "display_lat": display_lat,
             "display_lng": display_lng,
             "photos": list(place.photos.all()),
+            "courses": place_reads.courses_at(place),
             "sessions": _with_my_booking(request, sessions),
             "routes": routes,
             "base": base,
@@ -213,8 +220,10 @@ def place_page(request, place_id: int):
 
 
 def _with_my_booking(request, sessions) -> list[tuple]:
-    actor = identity.actor_for_user(request.user)
-    return [(s, booking_writes.my_booking(actor=actor, session_id=s.pk)) for s in sessions]
+    mine = activity_reads.my_bookings_by_session(
+        identity.actor_for_user(request.user), [s.pk for s in sessions]
+    )
+    return [(s, mine.get(s.pk)) for s in sessions]
 
 
 @page

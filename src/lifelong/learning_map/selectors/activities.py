@@ -91,6 +91,18 @@ def my_bookings(actor: identity.Actor) -> list[Booking]:
     )
 
 
+def my_bookings_by_session(actor: identity.Actor, session_ids: list[int]) -> dict[int, Booking]:
+    """The actor's active booking (seat or waiting) of each of these sessions, in one query."""
+    if actor.user_id is None or not actor.person_id or not session_ids:
+        return {}
+    rows = Booking.objects.filter(
+        person_id=actor.person_id,
+        session_id__in=session_ids,
+        status__in=[Booking.Status.BOOKED, Booking.Status.WAITLISTED],
+    )
+    return {b.session_id: b for b in rows}
+
+
 def session_bookings(actor: identity.Actor, session_id) -> tuple[ActivitySession, list[Booking]]:
     """Seats and waiting list of a session the actor manages, in arrival order."""
     session = access_session_for_management(actor, session_id)

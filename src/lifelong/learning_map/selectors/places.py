@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 
+from lifelong.catalog import api as catalog
 from lifelong.learning_map import grid
 from lifelong.learning_map.models import Audience, Place, PlaceKind
 from lifelong.shared.errors import Invalid, NotFound
@@ -20,6 +23,7 @@ MAX_K = 100
 DEFAULT_BOX_LIMIT = 500
 MAX_BOX_LIMIT = 5000
 _FIELDS = ("id", "name", "kind", "lat", "lng", "district_id", "audience", "address")
+_FIELD_NAMES = ("id", "name", "kind", "lat", "lng", "district", "audience", "address")
 
 
 @dataclass(frozen=True)
@@ -82,13 +86,17 @@ def _filtered(
     if district:
         rows = rows.filter(district_id=district)
     if audience:
-        if audience not in Audience.values:
-            raise Invalid(
-                _message("未知的对象", "Unknown audience"),
-                fields={"audience": ", ".join(Audience.values)},
-            )
-        rows = rows.filter(audience__in=[audience, Audience.ALL])
+        rows = rows.filter(audience__in=[_checked_audience(audience), Audience.ALL])
     return rows
+
+
+def _checked_audience(audience: str) -> str:
+    if audience not in Audience.values:
+        raise Invalid(
+            _message("未知的对象", "Unknown audience"),
+            fields={"audience": ", ".join(Audience.values)},
+        )
+    return audience
 
 
 def _in_square(rows: QuerySet[Place], square: grid.Square) -> QuerySet[Place]:
@@ -100,35 +108,90 @@ def _in_square(rows: QuerySet[Place], square: grid.Square) -> QuerySet[Place]:
     return rows.filter(q).order_by()
 
 
-def _ranked(center: Point, rows: Iterable[tuple]) -> list[PlaceHit]:
+@functools.lru_cache(maxsize=512)
+def _square_sql(alias: str, ranges: int, kinds: int, district: bool, audience: bool) -> str:
+    """The SQL of the grid read: active places in `ranges` key ranges, filtered. Written
+    out rather than built by the ORM because building the query cost more than running it
+    (about 0.6 ms of Python per search against 0.2 ms in PostgreSQL); cached per shape."""
+    quote = connections[alias].ops.quote_name
+    columns_of = {f.name: f.column for f in Place._meta.concrete_fields}
+
+    def column(name: str) -> str:
+        return quote(columns_of[name])
+
+    where = [f"{column('active')} = %s"]
+    cell = column("cell")
+    where.append("(" + " OR ".join([f"{cell} BETWEEN %s AND %s"] * ranges) + ")")
+    if kinds:
+        where.append(f"{column('kind')} IN ({', '.join(['%s'] * kinds)})")
+    if district:
+        where.append(f"{column('district')} = %s")
+    if audience:
+        where.append(f"{column('audience')} IN (%s, %s)")
+    # No ORDER BY: sorting would tempt the planner into a primary-key scan of every place
+    # instead of the cell-index range reads; the ranking happens in Python.
+    columns = ", ".join(column(name) for name in _FIELD_NAMES)
+    # Only quoted names from the model and %s placeholders go into the text.
+    return f"SELECT {columns} FROM {quote(Place._meta.db_table)} WHERE {' AND '.join(where)}"  # noqa: S608
+
+
+def _square_rows(
+    square: grid.Square, kinds: tuple[str, ...], district: str | None, audience: str | None
+) -> list[tuple]:
+    """(id, name, kind, lat, lng, district, audience, address) of the active places in the
+    square's cells that pass the filters: one indexed read."""
+    alias = router.db_for_read(Place)
+    ranges = square.key_ranges()
+    sql = _square_sql(alias, len(ranges), len(kinds), bool(district), bool(audience))
+    params: list = [True]
+    for low, high in ranges:
+        params += [low, high]
+    params += kinds
+    if district:
+        params.append(district)
+    if audience:
+        params += [audience, Audience.ALL]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _ranked(center: Point, rows: Iterable[tuple], limit: int | None = None) -> list[PlaceHit]:
+    """The rows nearest first (ties by id), the first `limit` of them as hits."""
     # The haversine of `lifelong.shared.geo.distance_m`, term for term in the same order (so
     # the same floats come out; a test holds them equal), with the centre's terms computed
-    # once: this loop is the hot path of every nearest-place search.
+    # once: this loop is the hot path of every nearest-place search. Hits are built only for
+    # the rows kept.
     phi1 = math.radians(center.lat)
     cos_phi1 = math.cos(phi1)
     lon1 = center.lon
-    hits = []
-    for pk, name, kind, lat, lng, district, audience, address in rows:
-        phi2 = math.radians(lat)
+    radians, sin, cos = math.radians, math.sin, math.cos
+    scored = []
+    for row in rows:
+        phi2 = radians(row[3])
         h = (
-            math.sin((phi2 - phi1) / 2) ** 2
-            + cos_phi1 * math.cos(phi2) * math.sin(math.radians(lng - lon1) / 2) ** 2
+            sin((phi2 - phi1) / 2) ** 2
+            + cos_phi1 * cos(phi2) * sin(radians(row[4] - lon1) / 2) ** 2
         )
-        hits.append(
-            PlaceHit(
-                id=pk,
-                name=name,
-                kind=kind,
-                lat=lat,
-                lng=lng,
-                distance_m=2 * EARTH_MEAN_RADIUS_M * math.asin(math.sqrt(min(1.0, h))),
-                district_code=district,
-                audience=audience,
-                address=address,
-            )
+        scored.append((2 * EARTH_MEAN_RADIUS_M * math.asin(math.sqrt(min(1.0, h))), row[0], row))
+    # Ids are unique, so the row itself is never compared.
+    scored.sort()
+    if limit is not None:
+        del scored[limit:]
+    return [
+        PlaceHit(
+            id=pk,
+            name=row[1],
+            kind=row[2],
+            lat=row[3],
+            lng=row[4],
+            distance_m=distance,
+            district_code=row[5],
+            audience=row[6],
+            address=row[7],
         )
-    hits.sort(key=lambda h: (h.distance_m, h.id))
-    return hits
+        for distance, pk, row in scored
+    ]
 
 
 def nearest_places(
@@ -149,16 +212,18 @@ def nearest_places(
             _message("k 必须在 1 到 100 之间", "k must be between 1 and 100"),
             fields={"k": "1–100"},
         )
+    if audience:
+        _checked_audience(audience)
     center = Point(lat, lng)
-    rows = _filtered(kinds, district, audience)
     for rings in _RINGS:
         square = grid.square_around(lat, lng, rings)
         if square.clipped:
             break
-        hits = _ranked(center, _in_square(rows, square).values_list(*_FIELDS))
-        if len(hits) >= k and hits[k - 1].distance_m <= grid.safe_radius_m(lat, lng, square):
-            return hits[:k]
-    return _ranked(center, rows.order_by().values_list(*_FIELDS))[:k]
+        hits = _ranked(center, _square_rows(square, kinds, district, audience), limit=k)
+        if len(hits) == k and hits[k - 1].distance_m <= grid.safe_radius_m(lat, lng, square):
+            return hits
+    rows = _filtered(kinds, district, audience).order_by().values_list(*_FIELDS)
+    return _ranked(center, rows, limit=k)
 
 
 def places_in_box(
@@ -221,6 +286,14 @@ def get_place(place_id: int) -> Place:
         return Place.objects.select_related("district", "street").get(pk=place_id, active=True)
     except (Place.DoesNotExist, ValueError, TypeError):
         raise NotFound(_message("找不到该场所", "No such place")) from None
+
+
+def courses_at(place: Place, *, limit: int = 10) -> list[catalog.PlaceOffering]:
+    """The catalog's courses held at the place that have not ended, soonest first: those that
+    name the place, and a school's or base's own offline courses."""
+    return catalog.offerings_at_place(
+        place_ref=str(place.pk), organisation_id=place.organisation_id, limit=limit
+    )
 
 
 def list_places(

@@ -77,11 +77,8 @@ def _recompute_length(route: Route) -> None:
     route.save(update_fields=["length_m"])
 
 
-@transaction.atomic
-def set_route_stops(
-    *, route: Route, place_ids: Sequence[int], notes: Sequence[str] | None = None
-) -> Route:
-    """Replace the route's stops with these places in this order; recompute its length."""
+def check_route_stops(place_ids: Sequence[int]) -> None:
+    """Raise `Invalid` unless these are two or more distinct existing places."""
     if len(place_ids) < 2:
         raise Invalid(
             "路线至少需要两个站点 / A route needs at least two stops",
@@ -95,6 +92,14 @@ def set_route_stops(
     found = set(Place.objects.filter(pk__in=place_ids).values_list("pk", flat=True))
     if found != set(place_ids):
         raise Invalid("站点不存在 / Unknown place", fields={"place_ids": "unknown place"})
+
+
+@transaction.atomic
+def set_route_stops(
+    *, route: Route, place_ids: Sequence[int], notes: Sequence[str] | None = None
+) -> Route:
+    """Replace the route's stops with these places in this order; recompute its length."""
+    check_route_stops(place_ids)
     notes = list(notes or [])
     RouteStop.objects.filter(route=route).delete()
     RouteStop.objects.bulk_create(

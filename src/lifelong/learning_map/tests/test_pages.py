@@ -4,6 +4,7 @@ booking by form POST), Leaflet vendored, a notice when no basemap is configured.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -156,3 +157,25 @@ def test_other_pages_render(client, path):
 def test_routes_api_query_count_is_pinned(api, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         assert api.get("/api/v1/routes").status_code == 200
+
+
+def test_page_query_counts_do_not_grow_with_the_sessions_listed(
+    client, django_user_model, django_assert_max_num_queries
+):
+    busiest = Counter(
+        ActivitySession.objects.filter(activity__place__isnull=False).values_list(
+            "activity__place_id", flat=True
+        )
+    ).most_common(1)[0][0]
+    place = Place.objects.get(pk=busiest)
+    client = _signed_in(client, django_user_model, "citizen")
+
+    # session and user, person and roles, place, sessions, the citizen's bookings of them,
+    # routes, photos, courses
+    with django_assert_max_num_queries(10):
+        html = client.get(f"/map/places/{place.pk}/").content.decode()
+    assert html.count('class="card session"') > 1
+    # The street picker reads the streets of each of the 16 districts (shared.api offers
+    # them district by district); the near-me search itself is one query.
+    with django_assert_max_num_queries(23):
+        assert client.get("/map/", {"street": "天平路街道"}).status_code == 200
