@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from lifelong.catalog import access, certificate, selectors
@@ -19,6 +20,13 @@ from lifelong.identity import api as identity
 from lifelong.shared.errors import DomainError
 
 PAGE_SIZE = 20
+# The facets in the order they are offered, each named as its filter's label is.
+FACET_LABELS = {
+    "category": gettext_lazy("分类"),
+    "format": gettext_lazy("形式"),
+    "audience": gettext_lazy("适合人群"),
+    "district": gettext_lazy("区"),
+}
 
 
 def _actor(request):
@@ -69,12 +77,16 @@ def learn(request):
         params.pop("page", None) if "page" not in change else None
         return "?" + urlencode({k: v for k, v in params.items() if v})
 
-    facet_links = {
-        dim: [
-            (v, link(**{dim: v.key}), base.get(dim) == v.key) for v in getattr(result.facets, dim)
-        ]
-        for dim in ("category", "format", "audience", "district")
-    }
+    facet_links = [
+        (
+            label,
+            [
+                (v, link(**{dim: v.key}), base.get(dim) == v.key)
+                for v in getattr(result.facets, dim)
+            ],
+        )
+        for dim, label in FACET_LABELS.items()
+    ]
     return render(
         request,
         "catalog/learn.html",
@@ -142,9 +154,7 @@ def enrol(request, course_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request, "报名成功 / You are enrolled" if created else "您已报名 / Already enrolled"
-        )
+        messages.success(request, gettext("报名成功") if created else gettext("您已报名"))
     return HttpResponseRedirect(reverse("catalog:course", args=[course_id]))
 
 
@@ -156,7 +166,7 @@ def attend(request, course_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "签到成功，获得积分 / Checked in, points earned")
+        messages.success(request, gettext("签到成功，获得积分"))
     return HttpResponseRedirect(reverse("catalog:course", args=[course_id]))
 
 
@@ -168,7 +178,7 @@ def player(request, course_id: int, unit_id: int):
     except DomainError as exc:
         return _error_page(request, exc)
     if context["enrolment"] is None:
-        messages.info(request, "请先报名 / Enrol first")
+        messages.info(request, gettext("请先报名"))
         return HttpResponseRedirect(reverse("catalog:course", args=[course_id]))
     units = [u for u, _ in context["rows"]]
     unit = next((u for u in units if u.pk == unit_id), None)
@@ -220,7 +230,7 @@ def unit_progress(request, course_id: int, unit_id: int):
     if fetch:
         return JsonResponse({"percent": row.percent, "completed": row.completed_at is not None})
     if row.completed_at:
-        messages.success(request, "本单元已完成，获得积分 / Unit completed, points earned")
+        messages.success(request, gettext("本单元已完成，获得积分"))
     return HttpResponseRedirect(_after_unit(course_id, unit_id))
 
 
@@ -248,9 +258,9 @@ def quiz(request, course_id: int, unit_id: int):
         messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("catalog:player", args=[course_id, unit_id]))
     if passed:
-        messages.success(request, f"得分 {score}，测验通过 / Score {score}: passed")
+        messages.success(request, gettext("得分 %(score)s，测验通过") % {"score": score})
         return HttpResponseRedirect(_after_unit(course_id, unit_id))
-    messages.error(request, f"得分 {score}，未通过，请再试一次 / Score {score}: try again")
+    messages.error(request, gettext("得分 %(score)s，未通过，请再试一次") % {"score": score})
     return HttpResponseRedirect(reverse("catalog:player", args=[course_id, unit_id]))
 
 
@@ -286,7 +296,7 @@ def leaderboard_opt_in(request):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "设置已保存 / Saved")
+        messages.success(request, gettext("设置已保存"))
     return HttpResponseRedirect(reverse("catalog:my"))
 
 

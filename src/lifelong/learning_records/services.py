@@ -2,8 +2,12 @@
 registration of LRS clients.
 
 A batch is all-or-nothing (3.2.s3.b9): it is validated completely before anything is written,
-existing ids are fetched in one query, and the new rows go in with one bulk insert per table
-inside one transaction — `COPY` on PostgreSQL, `bulk_create` elsewhere.
+and its rows go in with one bulk insert per table inside one transaction — `COPY` on
+PostgreSQL, `bulk_create` elsewhere. Most batches are all new, so a batch without voiding
+statements is first written without looking its ids up; if one of them is stored already, the
+primary key refuses the insert, that attempt is rolled back, and the batch goes the careful
+way: the stored ids are fetched in one query and compared (the same statement again changes
+nothing, other content is a conflict).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ DEMO_CLIENT = "demo-lrs"
 DEMO_SECRET = "lifelong-demo"
 STATEMENT_VERSION = "1.0.0"
 MAX_BATCH = 5000
+# One encoder for every payload; the text is exactly what readers get back.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class TooLarge(DomainError):
@@ -212,14 +218,18 @@ def _check_attachments(prepared: list[_Prepared], parts: dict[str, AttachmentPar
         )
 
 
-def _payload(item: _Prepared, stored: str, authority: dict) -> str:
+def _payload(item: _Prepared, stored: str, authority_json: str) -> str:
+    """The statement as stored and returned: the store's id, timestamp (when absent), stored,
+    version (when absent) and authority. The authority is the same for the whole batch, so it
+    is encoded once and appended to each statement's text as its last property."""
     out: dict[str, object] = {"id": item.id}
-    out.update((k, v) for k, v in item.statement.items() if k not in ("id", "stored", "authority"))
+    for key, value in item.statement.items():
+        if key != "id" and key != "stored" and key != "authority":
+            out[key] = value
     out.setdefault("timestamp", stored)
     out["stored"] = stored
-    out["authority"] = authority
     out.setdefault("version", STATEMENT_VERSION)
-    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+    return f'{_encode(out)[:-1]},"authority":{authority_json}}}'
 
 
 def _check_voiding(client: LrsClient, new: list[_Prepared]) -> list[tuple[str, str]]:
@@ -272,6 +282,11 @@ def store_statements(
     prepared = _prepare(statements, single=single)
     parts = {part.sha2.lower(): part for part in attachments}
     _check_attachments(prepared, parts)
+    if not any(item.facts.is_voiding for item in prepared):
+        try:
+            return _store_new(client, prepared, parts)
+        except IntegrityError:
+            pass  # an id is stored already (or just now, by another request): compare below
     for attempt in (1, 2):
         try:
             return _store(client, prepared, parts)
@@ -281,6 +296,16 @@ def store_statements(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _store_new(
+    client: LrsClient, prepared: list[_Prepared], parts: dict[str, AttachmentPart]
+) -> list[str]:
+    """Write a batch assumed to be all new, without voiding statements; raises IntegrityError
+    (and writes nothing) when an id is stored already."""
+    _write(client, prepared, [], parts)
+    return [item.id for item in prepared]
 
 
 @transaction.atomic
@@ -298,10 +323,21 @@ def _store(
             raise Conflict(
                 f"语句 {item.id} 已以不同内容存在 / Statement {item.id} exists with other content"
             )
-    if not new:
-        return ids
-    voided = _check_voiding(client, new)
+    if new:
+        _write(client, new, _check_voiding(client, new), parts)
+    return ids
+
+
+def _write(
+    client: LrsClient,
+    new: list[_Prepared],
+    voided: list[tuple[str, str]],
+    parts: dict[str, AttachmentPart],
+) -> None:
+    """Insert new statements, their index rows, voidings and attachment octets."""
     start = reserve_stored(len(new))
+    authority_json = _encode(client.authority)
+    client_id = client.pk
     statement_rows: list[tuple] = []
     agent_rows: list[tuple[str, str, str]] = []
     activity_rows: list[tuple[str, str]] = []
@@ -313,8 +349,8 @@ def _store(
         statement_rows.append(
             (
                 statement_id,
-                _payload(item, stored, client.authority),
-                client.pk,
+                _payload(item, stored, authority_json),
+                client_id,
                 facts.verb_id,
                 facts.actor_ifi,
                 facts.object_agent_ifi,
@@ -352,7 +388,6 @@ def _store(
             ],
             ignore_conflicts=True,
         )
-    return ids
 
 
 _STATEMENT_COLUMNS = (

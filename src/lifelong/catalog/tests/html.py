@@ -37,6 +37,14 @@ class Element:
     def get(self, name: str, default=None):
         return self.attrs.get(name, default)
 
+    def is_inside(self, other: Element) -> bool:
+        parent = self.parent
+        while parent is not None:
+            if parent is other:
+                return True
+            parent = parent.parent
+        return False
+
 
 class _Reader(HTMLParser):
     def __init__(self) -> None:
