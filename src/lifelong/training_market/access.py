@@ -115,7 +115,7 @@ def access_institution_by_id(
         rows = rows.select_for_update()
     try:
         return rows.get(pk=institution_id)
-    except (Institution.DoesNotExist, ValueError, TypeError):
+    except (Institution.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(NO_INSTITUTION) from None
 
 
@@ -143,7 +143,7 @@ def access_contract_by_id(actor: identity.Actor, contract_id) -> Contract:
             .select_related("institution", "state")
             .get(pk=contract_id)
         )
-    except (Contract.DoesNotExist, ValueError, TypeError):
+    except (Contract.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(NO_CONTRACT) from None
 
 
@@ -188,7 +188,7 @@ def access_complaint_by_id(actor: identity.Actor, complaint_id) -> Complaint:
             .select_related("institution")
             .get(pk=complaint_id)
         )
-    except (Complaint.DoesNotExist, ValueError, TypeError):
+    except (Complaint.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("找不到该投诉 / No such complaint") from None
 
 
@@ -204,7 +204,7 @@ def access_case_by_id(actor: identity.Actor, case_id) -> PenaltyCase:
             .select_related("institution")
             .get(pk=case_id)
         )
-    except (PenaltyCase.DoesNotExist, ValueError, TypeError):
+    except (PenaltyCase.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("找不到该案件 / No such case") from None
 
 

@@ -1,14 +1,26 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TrainingMarketConfig(AppConfig):
     name = "lifelong.training_market"
     label = "training_market"
-    verbose_name = "培训市场 Training market"
+    verbose_name = _("培训市场")
 
     def ready(self) -> None:
         from lifelong.identity import api as identity
-        from lifelong.shared import notifications
+        from lifelong.shared import notifications, pii
+        from lifelong.training_market.services.complaints import PHONE_CONTEXT
+        from lifelong.training_market.services.staff import STAFF_ID_CONTEXT
+
+        # Key rotation (`lifelong reseal_pii`) re-encrypts these. Contracts are append-only, so
+        # their sealed ID numbers keep the key they were written under (README: rotation).
+        pii.register_sealed_column(
+            "training_market.StaffMember", "id_number_sealed", context=STAFF_ID_CONTEXT
+        )
+        pii.register_sealed_column(
+            "training_market.Complaint", "contact_phone_sealed", context=PHONE_CONTEXT
+        )
 
         # The complainant hears of every step of their complaint.
         notifications.register_template(

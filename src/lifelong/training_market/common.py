@@ -1,10 +1,11 @@
 """Small things the use cases share: auditing an actor's act, calendar months in Shanghai,
-and bounded text input."""
+and bounded text input without control characters."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from typing import Any
 
 from lifelong.identity import api as identity
@@ -41,8 +42,27 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+# C0 control characters other than tab and line breaks: PostgreSQL refuses NUL in any text
+# column, and the others are never typed by a person.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = "输入含有不允许的控制字符 / The input contains a forbidden control character"
+
+
+def control_characters_in(request) -> bool:
+    """Whether a page's or the back office's query or form carries a control character: such
+    input is refused before it reaches a use case or a database filter."""
+    return any(
+        CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value)
+        for data in (request.GET, request.POST)
+        for key, values in data.lists()
+        for value in values
+    )
+
+
 def text(value: object, field: str, *, max_length: int, required: bool = True) -> str:
     cleaned = (value or "").strip() if isinstance(value, str) else ""
+    if CONTROL_CHARACTERS.search(cleaned):
+        raise Invalid(CONTROL_MESSAGE, fields={field: CONTROL_MESSAGE})
     if required and not cleaned:
         raise Invalid("必填 / Required", fields={field: "必填 / required"})
     if len(cleaned) > max_length:

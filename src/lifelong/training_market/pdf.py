@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 
 from lifelong.shared.errors import DomainError
 from lifelong.training_market.models import Category, Contract, EscrowAgreement
@@ -46,6 +47,12 @@ def _font(path: str) -> str:
     return FONT_NAME
 
 
+def _chinese(label) -> str:
+    # The contract is a Chinese legal text whatever the language of the page that asks for it.
+    with translation.override("zh-hans"):
+        return str(label)
+
+
 def contract_pdf(contract: Contract) -> bytes:
     """The signed contract's terms as an A4 PDF."""
     from reportlab.lib.pagesizes import A4
@@ -75,7 +82,7 @@ def contract_pdf(contract: Contract) -> bytes:
         ("统一社会信用代码", institution.uscc),
         ("办学许可证号", institution.licence_number or "—"),
         ("培训项目", contract.course),
-        ("培训类别", str(Category(contract.category).label)),
+        ("培训类别", _chinese(Category(contract.category).label)),
         ("课时", f"{contract.class_hours} 课时"),
         ("服务期", f"{contract.start_date:%Y-%m-%d} 至 {contract.end_date:%Y-%m-%d}"),
         (

@@ -67,6 +67,7 @@ class PublicInstitutionOut(Schema):
     uscc: str
     district_code: str
     district_name: str
+    district_name_en: str
     address: str
     for_profit: bool
     categories: list[str]

@@ -18,7 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lifelong.identity import api as identity
 from lifelong.shared.errors import DomainError, Forbidden, NotFound, Unauthenticated
 from lifelong.training_market import access
-from lifelong.training_market.models import Category, ComplaintCategory, ComplaintStatus
+from lifelong.training_market.common import CONTROL_MESSAGE, control_characters_in
+from lifelong.training_market.language import english, in_language
+from lifelong.training_market.models import (
+    Category,
+    ComplaintAction,
+    ComplaintCategory,
+    ComplaintStatus,
+)
 from lifelong.training_market.money import yuan_str
 from lifelong.training_market.pdf import contract_pdf
 from lifelong.training_market.selectors import complaints as complaint_reads
@@ -28,20 +35,21 @@ from lifelong.training_market.selectors import risk as risk_reads
 from lifelong.training_market.services import complaints, money
 from lifelong.training_market.services.complaints import TRANSITIONS, overdue
 
-ACTION_LABELS = {
-    "accept": "受理",
-    "reject": "不予受理",
-    "investigate": "开始调查",
-    "resolve": "办结",
-}
-
 
 def page(view):
     """A page view: NotFound becomes the site's 404 page; no login sends to the login page;
-    a role that may not see the page gets a 403 page."""
+    a role that may not see the page gets a 403 page; a control character in the query or
+    the form is a 422 page before the view runs."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        if control_characters_in(request):
+            return render(
+                request,
+                "training_market/forbidden.html",
+                {"message": CONTROL_MESSAGE, "title": _("无法完成")},
+                status=422,
+            )
         try:
             return view(request, *args, **kwargs)
         except NotFound as exc:
@@ -68,7 +76,10 @@ def _actor(request) -> identity.Actor:
 
 
 def _error_text(exc: DomainError) -> str:
-    return "；".join(exc.fields.values()) if exc.fields else exc.message
+    """What a refused form shows: each field's complaint (else the message), in the reader's
+    language."""
+    parts = [in_language(m) for m in exc.fields.values()] if exc.fields else []
+    return ("; " if english() else "；").join(parts) if parts else in_language(exc.message)
 
 
 @page
@@ -191,7 +202,8 @@ def complaint_page(request, complaint_id: int):
         g.city_wide or (g.region_prefix and complaint.district_id.startswith(g.region_prefix))
         for g in actor.grants_for(access.ENFORCER_ROLES)
     )
-    actions = [(a, ACTION_LABELS[a]) for a in TRANSITIONS[complaint.status]] if can_handle else []
+    labels = dict(ComplaintAction.choices)
+    actions = [(a, labels[a]) for a in TRANSITIONS[complaint.status]] if can_handle else []
     return render(
         request,
         "training_market/complaint.html",

@@ -31,7 +31,7 @@ class ChargingRule(models.Model):
     )
     within_lease = models.BooleanField(_("不得超出场所租期"), default=True)
     source = models.CharField(_("依据"), max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["category", "-effective_from"]

@@ -80,13 +80,20 @@ CONTRACT_KINDS = ("payment", *PENDING_KINDS, *SETTLEMENT_KINDS)
 
 class Account(models.Model):
     id = models.BigAutoField(primary_key=True)
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="accounts")
-    kind = models.CharField(max_length=20, choices=AccountKind.choices)
-    contract = models.OneToOneField(
-        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="prepaid_account"
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("机构")
     )
-    sign = models.SmallIntegerField(editable=False)
-    balance_fen = models.BigIntegerField(default=0, editable=False)
+    kind = models.CharField(_("账户类型"), max_length=20, choices=AccountKind.choices)
+    contract = models.OneToOneField(
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="prepaid_account",
+        verbose_name=_("合同"),
+    )
+    sign = models.SmallIntegerField(_("记账方向"), editable=False)
+    balance_fen = models.BigIntegerField(_("余额（分）"), default=0, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -128,25 +135,40 @@ class LedgerTransaction(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="transactions"
+        Institution, on_delete=models.PROTECT, related_name="transactions", verbose_name=_("机构")
     )
     contract = models.ForeignKey(
-        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transactions",
+        verbose_name=_("合同"),
     )
-    kind = models.CharField(max_length=20, choices=TransactionKind.choices)
-    amount_fen = models.BigIntegerField()
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    kind = models.CharField(_("交易类型"), max_length=20, choices=TransactionKind.choices)
+    amount_fen = models.BigIntegerField(_("金额（分）"))
+    idempotency_key = models.CharField(_("幂等键"), max_length=100, null=True, blank=True)
     settles = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="settlement"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="settlement",
+        verbose_name=_("结算的交易"),
     )
-    bank_reference = models.CharField(max_length=100, blank=True)
-    note = models.CharField(max_length=300, blank=True)
-    occurred_at = models.DateTimeField(db_index=True)
+    bank_reference = models.CharField(_("银行流水号"), max_length=100, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    occurred_at = models.DateTimeField(_("发生时间"), db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("经办人"),
     )
-    on_behalf_of = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    on_behalf_of = models.CharField(_("代办对象"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("记账时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["occurred_at", "created_at"]
@@ -186,19 +208,33 @@ class Posting(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     transaction = models.ForeignKey(
-        LedgerTransaction, on_delete=models.PROTECT, related_name="postings"
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        related_name="postings",
+        verbose_name=_("记账交易"),
     )
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="postings", verbose_name=_("账户")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("机构")
+    )
     contract = models.ForeignKey(
-        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("合同"),
     )
-    kind = models.CharField(max_length=20, choices=TransactionKind.choices)
-    amount_fen = models.BigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(_("交易类型"), max_length=20, choices=TransactionKind.choices)
+    amount_fen = models.BigIntegerField(_("金额（分，借正贷负）"))
+    created_at = models.DateTimeField(_("记账时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("分录")
+        verbose_name_plural = _("分录")
         constraints = [
             models.CheckConstraint(condition=~Q(amount_fen=0), name="tm_posting_not_zero"),
             models.CheckConstraint(

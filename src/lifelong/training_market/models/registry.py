@@ -58,7 +58,7 @@ class Institution(models.Model):
     release_schedule = models.CharField(
         _("资金释放方式"), max_length=12, choices=ReleaseSchedule.choices, default="per_lesson"
     )
-    registered_at = models.DateTimeField(auto_now_add=True)
+    registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -180,12 +180,16 @@ class StatusChange(models.Model):
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="status_changes"
     )
-    status = models.CharField(max_length=12, choices=InstitutionStatus.choices)
-    reason = models.CharField(max_length=500)
+    status = models.CharField(_("状态"), max_length=12, choices=InstitutionStatus.choices)
+    reason = models.CharField(_("原因"), max_length=500)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("经办人"),
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lifelong.training_market.models.registry import Institution
 
@@ -31,15 +32,27 @@ class ComplaintStatus(models.TextChoices):
     REJECTED = "rejected", _("不予受理")
 
 
+class ComplaintAction(models.TextChoices):
+    """What a regulator does with a complaint (`services.complaints.TRANSITIONS`); the labels
+    are verbs, where the same Chinese words also name the status an action leads to."""
+
+    ACCEPT = "accept", pgettext_lazy("complaint action", "受理")
+    REJECT = "reject", pgettext_lazy("complaint action", "不予受理")
+    INVESTIGATE = "investigate", pgettext_lazy("complaint action", "开始调查")
+    RESOLVE = "resolve", pgettext_lazy("complaint action", "办结")
+
+
 class Complaint(models.Model):
     """A citizen's complaint about an institution. The district it is handled in is the
     institution's, copied so that a district regulator's list is one indexed filter."""
 
     id = models.BigAutoField(primary_key=True)
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="complaints"
+        Institution, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("机构")
     )
-    district = models.ForeignKey("shared.Region", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "shared.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在区")
+    )
     category = models.CharField(_("类别"), max_length=24, choices=ComplaintCategory.choices)
     description = models.TextField(_("投诉内容"), max_length=2000)
     complainant = models.ForeignKey(
@@ -50,12 +63,14 @@ class Complaint(models.Model):
     )
     contact_phone_sealed = models.TextField(blank=True, editable=False)
     contact_phone_masked = models.CharField(max_length=11, blank=True, editable=False)
-    status = models.CharField(max_length=16, choices=ComplaintStatus.choices, default="submitted")
-    submitted_at = models.DateTimeField()
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ComplaintStatus.choices, default="submitted"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
     accept_due = models.DateField(_("受理期限"))
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     resolve_due = models.DateField(_("办结期限"), null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     outcome = models.TextField(_("处理结果"), blank=True, max_length=2000)
 
     class Meta:
@@ -80,10 +95,15 @@ class ComplaintEvent(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
-    status = models.CharField(max_length=16, choices=ComplaintStatus.choices)
-    note = models.TextField(max_length=2000, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    status = models.CharField(_("状态"), max_length=16, choices=ComplaintStatus.choices)
+    note = models.TextField(_("办理说明"), max_length=2000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    at = models.DateTimeField(_("时间"))
 
     class Meta:
         ordering = ["at", "id"]
@@ -196,30 +216,42 @@ class PenaltyCase(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="penalty_cases"
+        Institution, on_delete=models.PROTECT, related_name="penalty_cases", verbose_name=_("机构")
     )
-    district = models.ForeignKey("shared.Region", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "shared.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所在区")
+    )
     finding = models.ForeignKey(
-        Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+        Finding,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("检查发现"),
     )
     title = models.CharField(_("案由"), max_length=200)
-    status = models.CharField(max_length=14, choices=CaseStatus.choices, default="filed")
+    status = models.CharField(_("状态"), max_length=14, choices=CaseStatus.choices, default="filed")
     decision = models.TextField(_("处罚决定"), blank=True, max_length=4000)
     fine_amount = models.DecimalField(
         _("罚款（元）"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     transfer_status = models.CharField(
-        max_length=12, choices=TransferStatus.choices, default="none"
+        _("移送状态"), max_length=12, choices=TransferStatus.choices, default="none"
     )
-    transferred_to = models.CharField(max_length=200, blank=True)
+    transferred_to = models.CharField(_("移送机关"), max_length=200, blank=True)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("立案人"),
     )
-    filed_at = models.DateTimeField()
-    decided_at = models.DateTimeField(null=True, blank=True)
+    filed_at = models.DateTimeField(_("立案时间"))
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-filed_at", "-id"]
+        verbose_name = _("处罚案件")
+        verbose_name_plural = _("处罚案件")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=CaseStatus.values), name="tm_case_status"
@@ -243,11 +275,20 @@ class CaseEvent(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     case = models.ForeignKey(PenaltyCase, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=10, choices=[("status", "status"), ("transfer", "transfer")])
-    value = models.CharField(max_length=14)
-    note = models.TextField(max_length=2000, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    kind = models.CharField(
+        _("环节"),
+        max_length=10,
+        choices=[("status", _("案件办理")), ("transfer", _("移送"))],
+    )
+    value = models.CharField(_("进展"), max_length=14)
+    note = models.TextField(_("办理说明"), max_length=2000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    at = models.DateTimeField(_("时间"))
 
     class Meta:
         ordering = ["at", "id"]

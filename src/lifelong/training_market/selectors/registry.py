@@ -35,6 +35,7 @@ class PublicInstitution:
     uscc: str
     district_code: str
     district_name: str
+    district_name_en: str
     address: str
     for_profit: bool
     categories: list[str]
@@ -57,8 +58,9 @@ class Page:
     page_size: int
 
 
-def district_names() -> dict[str, str]:
-    return {d.code: d.name for d in identity.districts()}
+def district_names() -> dict[str, tuple[str, str]]:
+    """District code → (Chinese name, English name)."""
+    return {d.code: (d.name, d.name_en) for d in identity.districts()}
 
 
 def _public_rows():
@@ -86,14 +88,16 @@ def _public_rows():
     ).prefetch_related("categories")
 
 
-def _public(row: Any, names: dict[str, str]) -> PublicInstitution:
+def _public(row: Any, names: dict[str, tuple[str, str]]) -> PublicInstitution:
     """`row` is an Institution annotated by `_public_rows`."""
+    name, name_en = names.get(row.district_id, (row.district_id, row.district_id))
     return PublicInstitution(
         id=row.pk,
         name=row.name,
         uscc=row.uscc,
         district_code=row.district_id,
-        district_name=names.get(row.district_id, row.district_id),
+        district_name=name,
+        district_name_en=name_en,
         address=row.address,
         for_profit=row.for_profit,
         categories=sorted(c.category for c in row.categories.all()),
@@ -183,7 +187,7 @@ def public_institution(institution_id) -> InstitutionDetail:
     penalties, public list entries and complaint counts. `NotFound` if there is none."""
     try:
         row = _public_rows().get(pk=institution_id)
-    except (Institution.DoesNotExist, ValueError, TypeError):
+    except (Institution.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(access.NO_INSTITUTION) from None
     premises = [PremisesInfo(p.address, p.lease_end) for p in row.premises.all()]
     branches = [

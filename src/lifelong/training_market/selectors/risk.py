@@ -49,7 +49,7 @@ LABELS = {
     "refund_spike": "退费申请激增 / Spike in refund requests",
     "complaint_spike": "投诉激增 / Spike in complaints",
     "fees_outside_escrow": "预收费未进监管账户 / Fees collected outside escrow",
-    "no_escrow": "未开设监管账户 / No supervised account",
+    "no_escrow": "未开设监管账户 / No escrow account",
     "lease_expiring": "场所租期即将到期 / Premises lease ending",
     "licence_expiring": "办学许可即将到期 / Licence ending",
 }
@@ -214,7 +214,11 @@ def _liability_signal(pk: int, liability: dict[int, int], money: dict) -> Signal
         return Signal("liability_months", 0.0, 0, "")
     ratio = held / monthly if monthly > 0 else NO_LESSONS_RATIO
     points = 30 if ratio >= 12 else 20 if ratio >= 6 else 10 if ratio >= 3 else 0
-    detail = f"未消课 {yuan_str(held)} 元，月均课消 {yuan_str(int(monthly))} 元"
+    held_yuan, monthly_yuan = yuan_str(held), yuan_str(int(monthly))
+    detail = (
+        f"未消课 {held_yuan} 元，月均课消 {monthly_yuan} 元 / "
+        f"{held_yuan} yuan unconsumed, {monthly_yuan} yuan of lessons a month"
+    )
     return Signal("liability_months", round(ratio, 1), points, detail)
 
 
@@ -225,7 +229,8 @@ def _sales_signal(row: dict | None) -> Signal:
     if ratio is None:
         return Signal("sales_spike", None, 0, "")
     points = 20 if ratio >= 3 else 10 if ratio >= 2 else 0
-    return Signal("sales_spike", round(ratio, 1), points, f"近30天新增 {yuan_str(recent)} 元")
+    detail = f"近30天新增 {yuan_str(recent)} 元 / {yuan_str(recent)} yuan in the last 30 days"
+    return Signal("sales_spike", round(ratio, 1), points, detail)
 
 
 def _count_signal(code: str, row: dict | None) -> Signal:
@@ -234,7 +239,8 @@ def _count_signal(code: str, row: dict | None) -> Signal:
     ratio = _spike(recent, before, minimum=3)
     if ratio is None:
         return Signal(code, None, 0, "")
-    return Signal(code, round(ratio, 1), 15 if ratio >= 3 else 0, f"近30天 {recent} 件")
+    detail = f"近30天 {recent} 件 / {recent} in the last 30 days"
+    return Signal(code, round(ratio, 1), 15 if ratio >= 3 else 0, detail)
 
 
 def _date_signal(code: str, ends: dt.date | None, today: dt.date) -> Signal:

@@ -75,7 +75,7 @@ def access_application_by_id(
         rows = rows.select_for_update()
     try:
         return rows.get(pk=application_id)
-    except (Application.DoesNotExist, ValueError, TypeError):
+    except (Application.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("找不到该申请 / No such application") from None
 
 

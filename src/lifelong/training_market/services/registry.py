@@ -256,5 +256,5 @@ def change_status(
 def institution_or_404(institution_id) -> Institution:
     try:
         return Institution.objects.get(pk=institution_id)
-    except (Institution.DoesNotExist, ValueError, TypeError):
+    except (Institution.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(access.NO_INSTITUTION) from None

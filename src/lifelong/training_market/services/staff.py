@@ -49,7 +49,7 @@ def access_staff_by_id(actor: identity.Actor, staff_id, *, for_update: bool = Fa
         rows = rows.select_for_update()
     try:
         return rows.select_related("institution").get(pk=staff_id)
-    except (StaffMember.DoesNotExist, ValueError, TypeError):
+    except (StaffMember.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("找不到该从业人员 / No such staff member") from None
 
 
