@@ -73,6 +73,14 @@ BENCHMARKS = (
         ),
     ),
     Benchmark(
+        "catalog_http_pg",
+        3,
+        "GET /api/v1/courses?q=… requests/s as a ratio to /healthz, PostgreSQL server",
+        "ratio ≥ 0.5",
+        ("catalog_search.py", "--http", "postgresql"),
+        ("catalog_search.py", "--http", "postgresql", "--quick"),
+    ),
+    Benchmark(
         "xapi_ingest_pg",
         3,
         "xAPI ingestion over HTTP, PostgreSQL, batches of 100 from 4 connections",
