@@ -85,5 +85,7 @@ def transcript_pdf(request):
             status=exc.status,
         )
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="transcript-{credential.pk}.pdf"'
+    # "下载学分证明" downloads: the learner keeps the file to print or send; a browser's PDF
+    # viewer would show it but leave nothing saved.
+    response["Content-Disposition"] = f'attachment; filename="transcript-{credential.pk}.pdf"'
     return response

@@ -30,6 +30,9 @@ def _pdf(client: Client):
     response = client.get("/credit-bank/transcript.pdf")
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"] == "application/pdf"
+    assert re.fullmatch(
+        r'attachment; filename="transcript-[0-9a-f-]{36}\.pdf"', response["Content-Disposition"]
+    )
     return PdfReader(io.BytesIO(response.content))
 
 

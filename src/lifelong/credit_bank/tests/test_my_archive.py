@@ -73,6 +73,7 @@ def test_archive_query_count_does_not_grow_with_outcomes(as_user):
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/api/v1/me/archive")
     assert response.status_code == 200
-    # token, memberships, the actor's person, person-for-user, verified, archive, outcomes,
-    # their standards, organisation names — whether the archive holds 5 outcomes or 5,000
-    assert len(queries) == 9, [q["sql"][:80] for q in queries]
+    # token (with its user and the user's person), memberships, person-for-user, verified,
+    # archive, outcomes, their standards, organisation names — whether the archive holds 5
+    # outcomes or 5,000
+    assert len(queries) == 8, [q["sql"][:80] for q in queries]

@@ -15,9 +15,12 @@ from django.utils import translation
 from lifelong.portal.tests.markup import page
 
 PORTAL = Path(__file__).resolve().parents[1]
+SRC = PORTAL.parent
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
+# The project's catalogue and each domain's own (src/lifelong/<domain>/locale).
+CATALOGUES = sorted({CATALOGUE, *(p.parent for p in SRC.glob("*/locale/en/LC_MESSAGES/django.po"))})
 CJK = re.compile(r"[\u3400-\u9fff]")
-TRANSLATE_TAG = re.compile(r"""{%\s*translate\s+(["'])(.+?)\1\s*%}""")
+TRANSLATE_TAG = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1[\s%]""")
 
 
 def _switch_to(client, language: str, back_to: str = "/"):
@@ -66,18 +69,22 @@ def test_browser_asking_for_english_gets_english(client, db):
 
 
 def _template_strings() -> list[str]:
+    """Every `{% translate "…" %}` string of every domain's templates."""
     strings = set()
-    for template in PORTAL.glob("templates/**/*.html"):
+    for template in SRC.glob("*/templates/**/*.html"):
         strings.update(m.group(2) for m in TRANSLATE_TAG.finditer(template.read_text("utf-8")))
     return sorted(strings)
 
 
-def test_the_portal_templates_are_scanned():
-    assert {"首页", "登录", "跳到正文", "长者模式"} <= set(_template_strings())
+def test_every_domains_templates_are_scanned():
+    strings = set(_template_strings())
+    assert {"首页", "登录", "跳到正文", "长者模式"} <= strings
+    assert len(strings) > 400
+    assert len(CATALOGUES) >= 2
 
 
 @pytest.mark.parametrize("msgid", _template_strings())
-def test_every_portal_template_string_has_an_english_translation(msgid):
+def test_every_template_string_has_an_english_translation(msgid):
     with translation.override("en"):
         english = translation.gettext(msgid)
 
@@ -86,37 +93,42 @@ def test_every_portal_template_string_has_an_english_translation(msgid):
 
 
 def _po_entries(path: Path) -> dict[str, str]:
-    """msgid → msgstr for the singular entries of a .po file."""
+    """msgid → msgstr for the singular entries of a .po file; an entry with a context
+    (pgettext) is keyed "context\x04msgid", as the compiled catalogue keys it."""
     entries: dict[str, str] = {}
-    key, current = None, {"msgid": "", "msgstr": ""}
+    key, current = None, {"msgctxt": "", "msgid": "", "msgstr": ""}
     for line in [*path.read_text("utf-8").splitlines(), ""]:
-        if line.startswith(("msgid ", "msgstr ")):
+        if line.startswith(("msgctxt ", "msgid ", "msgstr ")):
             key, _, literal = line.partition(" ")
             current[key] = ast.literal_eval(literal)
         elif line.startswith('"') and key:
             current[key] += ast.literal_eval(line)
         elif not line.strip():
             if current["msgid"] and key == "msgstr":
-                entries[current["msgid"]] = current["msgstr"]
-            key, current = None, {"msgid": "", "msgstr": ""}
+                context = current["msgctxt"]
+                msgid = f"{context}\x04{current['msgid']}" if context else current["msgid"]
+                entries[msgid] = current["msgstr"]
+            key, current = None, {"msgctxt": "", "msgid": "", "msgstr": ""}
         else:
             key = None if line.startswith("msgid_plural") else key
     return entries
 
 
-def test_the_compiled_catalogue_matches_the_po_file():
-    po = _po_entries(CATALOGUE / "django.po")
-    with (CATALOGUE / "django.mo").open("rb") as mo:
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda p: str(p.relative_to(SRC)))
+def test_the_compiled_catalogue_matches_the_po_file(catalogue):
+    po = _po_entries(catalogue / "django.po")
+    with (catalogue / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
 
-    assert len(po) > 50
+    assert po
     stale = {msgid: msgstr for msgid, msgstr in po.items() if compiled.gettext(msgid) != msgstr}
     assert not stale, f"django.mo is stale, run compilemessages: {stale}"
 
 
-def test_every_po_entry_is_translated():
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda p: str(p.relative_to(SRC)))
+def test_every_po_entry_is_translated(catalogue):
     untranslated = [
-        msgid for msgid, msgstr in _po_entries(CATALOGUE / "django.po").items() if not msgstr
+        msgid for msgid, msgstr in _po_entries(catalogue / "django.po").items() if not msgstr
     ]
 
     assert untranslated == []
