@@ -68,6 +68,14 @@ from lifelong.identity.demo import load_demo
 from lifelong.identity.privacy import RetentionHold, RetentionRule
 from lifelong.identity.services import check_credentials
 from lifelong.identity.sms_codes import CodeSent
+from lifelong.identity.totp import (
+    TOTP_ROLES,
+    TotpEnrolment,
+    confirm_totp,
+    disable_totp,
+    enrol_totp,
+    reenrol_totp,
+)
 from lifelong.shared.api import RegionInfo, list_districts
 
 __all__ = [
@@ -131,6 +139,12 @@ __all__ = [
     "ensure_organisations",
     "register_organisation",
     "principal_ids_of",
+    "TOTP_ROLES",
+    "TotpEnrolment",
+    "confirm_totp",
+    "disable_totp",
+    "enrol_totp",
+    "reenrol_totp",
 ]
 
 

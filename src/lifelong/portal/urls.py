@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lifelong.portal import views, views_me, views_signin
+from lifelong.portal import views, views_me, views_security, views_signin
 
 app_name = "portal"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/recover/", views_signin.recover, name="recover"),
     path("logout/", views_signin.logout_view, name="logout"),
     path("me/", views_me.me, name="me"),
+    path("me/security/", views_security.security, name="security"),
     path("me/verify/", views_me.verify_by_sms, name="verify"),
     path("me/consents/", views_me.set_consent, name="consents"),
     path("me/export/", views_me.start_export, name="export"),

@@ -74,6 +74,8 @@ def me(request: HttpRequest) -> HttpResponse:
         "roles": [(identity.role_label(role), org) for role, org in profile.roles],
         "verification": identity.verification_status(actor),
         "has_person": actor.person_id is not None,
+        # The authenticator app is a staff account's second factor; citizens need no link.
+        "may_enrol_totp": bool(actor.grants_for(identity.TOTP_ROLES)),
     }
     if actor.person_id is not None:
         page["consents"] = [

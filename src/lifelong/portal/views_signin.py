@@ -50,12 +50,21 @@ OTP_NEEDED = (
 PASSWORDS_DIFFER = "两次输入的新密码不一致 / The two new passwords do not match"
 PASSWORD_RULES = "新密码不符合要求 / The new password does not meet the requirements"
 PASSWORD_RESET = "密码已重设，请用新密码登录 / Your password has been reset; sign in with it"
+ENROL_AGAIN = (
+    "管理员已重置您的动态口令设备，请现在登记新的身份验证器 / An administrator reset your "
+    "authenticator; enrol a new one now"
+)
 
 GET_OR_POST = ["GET", "HEAD", "POST"]
 
 
 def _sign_in(request: HttpRequest, user, next_url: str) -> HttpResponse:
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    if identity.totp_enrolment_required(user):
+        # After a lost device was reset, sign-in is by password alone until a new one is
+        # enrolled: lead there first rather than wherever `next` pointed.
+        messages.warning(request, ENROL_AGAIN)
+        next_url = reverse("portal:security")
     response = HttpResponseRedirect(next_url)
     apply_account_display(response, request, identity.prefers_elder_mode(user))
     return response
