@@ -17,67 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from lifelong.catalog import access
 from lifelong.catalog.models import AUDIENCES, Badge, Category, Resource
 from lifelong.catalog.services import incentives, publishing
-from lifelong.identity.api import Actor, actor_for_user
+from lifelong.identity.api import Actor, ScopedAdmin, request_actor
 from lifelong.shared.errors import DomainError
 
 AUDIENCE_FLAGS = dict(
     zip(AUDIENCES, ("for_seniors", "for_youth", "for_white_collar", "for_workers"), strict=True)
 )
-
-
-def request_actor(request) -> Actor:
-    actor = getattr(request, "_lifelong_actor", None)
-    if actor is None:
-        actor = actor_for_user(request.user)
-        request._lifelong_actor = actor
-    return actor
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """Rows and rights from the caller's roles and scope; no deletion."""
-
-    view_roles: frozenset[str] = frozenset()
-    change_roles: frozenset[str] = frozenset()
-    add_roles: frozenset[str] = frozenset()
-
-    def scope_filter(self, actor: Actor) -> Q:
-        return Q()
-
-    def _has(self, request, roles: frozenset[str]) -> bool:
-        if request.user.is_superuser:
-            return True
-        return bool(
-            request.user.is_active
-            and request.user.is_staff
-            and request_actor(request).grants_for(roles)
-        )
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(self.scope_filter(request_actor(request)))
-
-    def has_module_permission(self, request):
-        return self._has(request, self.view_roles | self.change_roles)
-
-    def has_view_permission(self, request, obj=None):
-        return self._has(request, self.view_roles | self.change_roles)
-
-    def has_change_permission(self, request, obj=None):
-        return self._has(request, self.change_roles)
-
-    def has_add_permission(self, request):
-        return self._has(request, self.add_roles)
-
-    def has_delete_permission(self, request, obj=None):
-        # Resources are taken down, categories and badges deactivated: never deleted.
-        return False
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request_actor(request)
-        return form
 
 
 class ServiceForm(forms.ModelForm):
@@ -128,6 +73,9 @@ class CategoryAdmin(ScopedAdmin):
     list_filter = ["active"]
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent"]
+
+    def scope_filter(self, actor: Actor) -> Q:
+        return Q()  # city-wide: every member of the roles above sees every row
 
     def get_readonly_fields(self, request, obj=None):
         # Filters, badges and the credit bank's standards name a category by its code.
@@ -180,6 +128,9 @@ class BadgeAdmin(ScopedAdmin):
     list_filter = ["rule", "active"]
     search_fields = ["code", "name"]
     list_select_related = ["category"]
+
+    def scope_filter(self, actor: Actor) -> Q:
+        return Q()  # city-wide: every member of the roles above sees every row
 
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []

@@ -18,68 +18,28 @@ from lifelong.identity.access import (
     STAFF_ROLES,
     Actor,
     accounts_administered_by,
-    actor_for_user,
     organisations_visible_to,
     people_visible_to,
 )
+from lifelong.identity.backoffice import ScopedAdmin, request_actor
 from lifelong.identity.models import Membership, Organisation, Person, Role, TotpDevice
 from lifelong.shared.errors import DomainError
 from lifelong.shared.models import AuditEntry, Region
 
 
-def request_actor(request) -> Actor:
-    actor = getattr(request, "_lifelong_actor", None)
-    if actor is None:
-        actor = actor_for_user(request.user)
-        request._lifelong_actor = actor
-    return actor
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose rows and rights come from the caller's roles and scope."""
+class IdentityAdmin(ScopedAdmin):
+    """Identity's tables: staff see what their scope covers (every row of the reference
+    tables: regions, and for commission staff the audit log)."""
 
     view_roles: frozenset[str] = STAFF_ROLES
-    change_roles: frozenset[str] = frozenset()
-    add_roles: frozenset[str] = frozenset()
+    scope_by_subquery = True
 
     def scope_filter(self, actor: Actor) -> Q:
         return Q()
 
-    def _has(self, request, roles: frozenset[str]) -> bool:
-        if request.user.is_superuser:
-            return True
-        return bool(
-            request.user.is_active
-            and request.user.is_staff
-            and request_actor(request).grants_for(roles)
-        )
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        visible = qs.model.objects.filter(self.scope_filter(request_actor(request))).values("pk")
-        return qs.filter(pk__in=visible)
-
-    def has_module_permission(self, request):
-        return self._has(request, self.view_roles)
-
-    def has_view_permission(self, request, obj=None):
-        return self._has(request, self.view_roles | self.change_roles)
-
-    def has_change_permission(self, request, obj=None):
-        return self._has(request, self.change_roles)
-
-    def has_add_permission(self, request):
-        return self._has(request, self.add_roles)
-
-    def has_delete_permission(self, request, obj=None):
-        # Deletion is never a back-office action: records are deactivated or superseded.
-        return False
-
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
+class PersonAdmin(IdentityAdmin):
     view_roles = PEOPLE_MANAGER_ROLES
     list_display = [
         "name",
@@ -113,7 +73,7 @@ class PersonAdmin(ScopedAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdmin):
+class OrganisationAdmin(IdentityAdmin):
     change_roles = ORGANISATION_MANAGER_ROLES
     list_display = ["name", "kind", "uscc", "region", "parent", "active"]
     list_filter = ["kind", "active"]
@@ -127,7 +87,7 @@ class OrganisationAdmin(ScopedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdmin):
+class MembershipAdmin(IdentityAdmin):
     view_roles = frozenset({Role.DISTRICT_OFFICER, Role.COMMISSION_OFFICER})
     list_display = ["user", "organisation", "role", "scope", "active"]
     list_filter = ["role", "scope", "active"]
@@ -140,7 +100,7 @@ class MembershipAdmin(ScopedAdmin):
 
 
 @admin.register(TotpDevice)
-class TotpDeviceAdmin(ScopedAdmin):
+class TotpDeviceAdmin(IdentityAdmin):
     """The authenticators of the staff accounts the caller administers. The one thing to do
     here is reset a lost one, with a reason: the same use case as the API's."""
 
@@ -200,7 +160,7 @@ class TotpDeviceAdmin(ScopedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ScopedAdmin):
+class AuditEntryAdmin(IdentityAdmin):
     """Readable by commission staff only; nobody may change or delete an entry."""
 
     view_roles = frozenset({Role.COMMISSION_OFFICER})
@@ -221,7 +181,7 @@ class AuditEntryAdmin(ScopedAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(ScopedAdmin):
+class RegionAdmin(IdentityAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]

@@ -64,6 +64,7 @@ from lifelong.identity.api_privacy import (
     start_data_export,
 )
 from lifelong.identity.auth import BearerAuth, optional_actor
+from lifelong.identity.backoffice import ScopedAdmin, request_actor
 from lifelong.identity.demo import load_demo
 from lifelong.identity.privacy import RetentionHold, RetentionRule
 from lifelong.identity.services import check_credentials
@@ -90,6 +91,7 @@ __all__ = [
     "Profile",
     "RetentionHold",
     "RetentionRule",
+    "ScopedAdmin",
     "acting_for",
     "actor_for_user",
     "check_credentials",
@@ -125,6 +127,7 @@ __all__ = [
     "proxy_relations_of",
     "recover_account",
     "register_retention_rule",
+    "request_actor",
     "request_login_code",
     "request_recovery_code",
     "revoke_proxy_relation",

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.identity.api import Actor, actor_for_user
+from lifelong.identity.api import Actor, ScopedAdmin, request_actor
 from lifelong.learning_map import access
 from lifelong.learning_map.models import (
     ActivitySession,
@@ -32,58 +32,10 @@ from lifelong.learning_map.services.places import check_route_stops
 from lifelong.shared.errors import DomainError
 
 
-def request_actor(request) -> Actor:
-    actor = getattr(request, "_lifelong_actor", None)
-    if actor is None:
-        actor = actor_for_user(request.user)
-        request._lifelong_actor = actor
-    return actor
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """Rows and rights from the caller's roles and scope; no deletion."""
+class MapAdmin(ScopedAdmin):
+    """The map's tables are kept by the staff who manage places in their area."""
 
     view_roles: frozenset[str] = access.MANAGER_ROLES
-    change_roles: frozenset[str] = frozenset()
-    add_roles: frozenset[str] = frozenset()
-
-    def scope_filter(self, actor: Actor) -> Q:
-        return Q(pk__in=[])
-
-    def _has(self, request, roles: frozenset[str]) -> bool:
-        if request.user.is_superuser:
-            return True
-        return bool(
-            request.user.is_active
-            and request.user.is_staff
-            and request_actor(request).grants_for(roles)
-        )
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(self.scope_filter(request_actor(request)))
-
-    def has_module_permission(self, request):
-        return self._has(request, self.view_roles | self.change_roles)
-
-    def has_view_permission(self, request, obj=None):
-        return self._has(request, self.view_roles | self.change_roles)
-
-    def has_change_permission(self, request, obj=None):
-        return self._has(request, self.change_roles)
-
-    def has_add_permission(self, request):
-        return self._has(request, self.add_roles)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request_actor(request)
-        return form
 
 
 def _refused(exc: DomainError, form: forms.Form) -> forms.ValidationError:
@@ -177,7 +129,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(ScopedAdmin):
+class PlaceAdmin(MapAdmin):
     form = PlaceForm
     change_roles = access.MANAGER_ROLES
     add_roles = access.PLACE_CREATOR_ROLES
@@ -295,7 +247,7 @@ class StopInline(admin.TabularInline):
 
 
 @admin.register(Route)
-class RouteAdmin(ScopedAdmin):
+class RouteAdmin(MapAdmin):
     form = RouteForm
     change_roles = access.PLACE_CREATOR_ROLES
     add_roles = access.PLACE_CREATOR_ROLES
@@ -367,7 +319,7 @@ class BookingInline(ReadOnlyInline):
 
 
 @admin.register(ActivitySession)
-class ActivitySessionAdmin(ScopedAdmin):
+class ActivitySessionAdmin(MapAdmin):
     list_display = ["activity", "starts_at", "capacity", "booked_count", "status"]
     list_filter = ["status", "activity__kind"]
     search_fields = ["activity__title"]
@@ -395,7 +347,7 @@ class ServiceHoursInline(ReadOnlyInline):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(ScopedAdmin):
+class VolunteerAdmin(MapAdmin):
     list_display = ["display_name", "kind", "district", "joined_on", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["display_name"]

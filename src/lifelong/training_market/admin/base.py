@@ -11,27 +11,18 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field, lookup_field
-from django.db.models import Q
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from lifelong.identity.api import Actor, actor_for_user, districts
+from lifelong.identity import api as identity
+from lifelong.identity.api import districts, request_actor
 from lifelong.shared.errors import DomainError
 from lifelong.training_market import access
 from lifelong.training_market.common import CONTROL_MESSAGE, audit, control_characters_in
 from lifelong.training_market.language import in_language, or_english
 from lifelong.training_market.money import yuan_str
-
-
-def request_actor(request) -> Actor:
-    actor = getattr(request, "_lifelong_actor", None)
-    if actor is None:
-        actor = actor_for_user(request.user)
-        request._lifelong_actor = actor
-    return actor
-
 
 OUT_OF_RANGE_MESSAGE = "数值超出允许范围 / A value is out of the allowed range"
 
@@ -100,7 +91,7 @@ def export_csv(modeladmin: ScopedAdmin, request, queryset) -> StreamingHttpRespo
 # ---- the scoped base -------------------------------------------------------------------------
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(identity.ScopedAdmin):
     """Rows and rights from the caller's roles and scope; no deletion; CSV export. A change is
     made by `apply` (one use case); a refusal comes back as a message on the same page and
     the change view's transaction is rolled back."""
@@ -112,43 +103,17 @@ class ScopedAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
 
-    def scope_filter(self, actor: Actor) -> Q:
-        return Q(pk__in=[])
-
-    def _has(self, request, roles: frozenset[str]) -> bool:
-        if request.user.is_superuser:
-            return True
-        return bool(
-            request.user.is_active
-            and request.user.is_staff
-            and request_actor(request).grants_for(roles)
-        )
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(self.scope_filter(request_actor(request)))
-
-    def has_module_permission(self, request):
-        return self._has(request, self.view_roles | self.change_roles)
-
-    def has_view_permission(self, request, obj=None):
-        return self._has(request, self.view_roles | self.change_roles)
-
-    def has_change_permission(self, request, obj=None):
-        return self._has(request, self.change_roles)
-
-    def has_add_permission(self, request):
-        return self._has(request, self.add_roles)
-
-    def has_delete_permission(self, request, obj=None):
-        # Registry, complaints, cases and rule versions are kept as evidence: never deleted.
-        return False
-
     def get_readonly_fields(self, request, obj=None):
         # Model fields are shown, never edited: changes go through the form's own fields.
         return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
+
+    def get_fieldsets(self, request, obj=None):
+        # A handled record (registry entry, complaint, case) shows its facts first and its
+        # handling form last: readers without the right to change it see only the facts.
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets and len(fieldsets) > 1 and not self.has_change_permission(request, obj):
+            return fieldsets[:1]
+        return fieldsets
 
     def apply(self, request, obj, form) -> None:
         """Make the change through the use case; raise its DomainError to refuse."""

@@ -97,11 +97,6 @@ class InstitutionAdmin(ScopedAdmin):
         (_("暂停、关停或恢复"), {"fields": ["new_status", "reason"]}),
     ]
 
-    def get_fieldsets(self, request, obj=None):
-        if self.has_change_permission(request, obj):
-            return self.fieldsets
-        return self.fieldsets[:1]
-
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories")
 
@@ -211,11 +206,6 @@ class ComplaintAdmin(ScopedAdmin):
         (_("办理"), {"fields": ["action", "note"]}),
     ]
 
-    def get_fieldsets(self, request, obj=None):
-        if self.has_change_permission(request, obj):
-            return self.fieldsets
-        return self.fieldsets[:1]
-
     def get_readonly_fields(self, request, obj=None):
         hidden = {"contact_phone_sealed", "complainant", "complainant_person"}
         return [f for f in super().get_readonly_fields(request, obj) if f not in hidden]
@@ -324,11 +314,6 @@ class PenaltyCaseAdmin(ScopedAdmin):
         (_("办理"), {"fields": ["to", "decision_text", "fine", "step_note"]}),
         (_("移送市场监管部门"), {"fields": ["transfer_to", "agency"]}),
     ]
-
-    def get_fieldsets(self, request, obj=None):
-        if not self.has_change_permission(request, obj):
-            return self.fieldsets[:1]
-        return self.fieldsets
 
     def scope_filter(self, actor: Actor) -> Q:
         return access.cases_visible_to(actor)
