@@ -26,7 +26,7 @@ from lifelong.learning_map.selectors import routes as route_reads
 from lifelong.learning_map.services import bookings as booking_writes
 from lifelong.learning_map.services import volunteers as volunteer_writes
 from lifelong.learning_map.templatetags.learning_map_tags import region_name
-from lifelong.shared.api import list_streets
+from lifelong.shared.api import list_all_streets
 from lifelong.shared.errors import DomainError, Invalid, NotFound
 from lifelong.shared.geo import Point, wgs84_to_gcj02
 
@@ -86,13 +86,6 @@ def _display(lat: float, lng: float) -> tuple[float, float]:
         shown = wgs84_to_gcj02(Point(lat, lng))
         return shown.lat, shown.lon
     return lat, lng
-
-
-def _all_streets(districts: list) -> list:
-    streets = []
-    for district in districts:
-        streets.extend(list_streets(district.code))
-    return streets
 
 
 def _near_me(
@@ -159,7 +152,7 @@ def map_page(request):
     district = request.GET.get("district") or None
     audience = request.GET.get("audience") or None
     districts = identity.districts()
-    streets = _all_streets(districts)
+    streets = list_all_streets()
     context = {
         **_map_context(),
         "kinds": PlaceKind.choices,

@@ -119,6 +119,12 @@ def list_streets(district_code: str) -> list[RegionInfo]:
     return [_info(r) for r in Region.objects.filter(parent_id=district_code).order_by("code")]
 
 
+def list_all_streets() -> list[RegionInfo]:
+    """Every street and town of the city in one query, grouped by district (codes start
+    with their district's)."""
+    return [_info(r) for r in Region.objects.filter(level=Region.Level.STREET).order_by("code")]
+
+
 def get_region(code: str) -> RegionInfo | None:
     r = Region.objects.filter(code=code).first()
     return _info(r) if r else None
