@@ -4,6 +4,16 @@ Statements are immutable: every table here except `LrsClient` is append-only (da
 triggers refuse UPDATE and DELETE). Voiding is therefore a row in `VoidedStatement`, never a flag
 changed on the statement. The statement itself is kept as the exact JSON text that is returned
 to readers; the other columns are extracted from it once, at storage time, for queries.
+
+The tables written for every statement carry no foreign-key constraints in the database (a
+constraint runs a look-up per inserted row, a fifth of the database's work of storing a
+statement). What they would guard cannot happen here: statements and their index rows are
+inserted together, in one transaction, by one function, and are never deleted (the triggers
+refuse it); clients are never deleted either (`on_delete=PROTECT`, no delete in the back
+office). The rare voidings keep theirs.
+
+The verb and activity indexes compare their text byte by byte (`varchar_pattern_ops`): they
+serve equality only, and a locale's collation would make every insert several times dearer.
 """
 
 from __future__ import annotations
@@ -64,7 +74,7 @@ class Statement(models.Model):
     id = models.UUIDField(primary_key=True)
     payload = models.TextField("语句 statement JSON")
     client = models.ForeignKey(
-        LrsClient, on_delete=models.PROTECT, related_name="+", db_index=False
+        LrsClient, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     verb_id = models.CharField(max_length=2048)
     # Hashed inverse functional identifiers (see validation.ifi_key): 16 bytes each, so that
@@ -83,8 +93,16 @@ class Statement(models.Model):
         indexes = [
             models.Index(fields=["stored", "id"], name="lr_stmt_stored"),
             models.Index(fields=["actor_ifi", "stored"], name="lr_stmt_actor"),
-            models.Index(fields=["verb_id", "stored"], name="lr_stmt_verb"),
-            models.Index(fields=["activity_id", "stored"], name="lr_stmt_activity"),
+            models.Index(
+                fields=["verb_id", "stored"],
+                name="lr_stmt_verb",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            models.Index(
+                fields=["activity_id", "stored"],
+                name="lr_stmt_activity",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
             models.Index(
                 fields=["object_agent_ifi"],
                 name="lr_stmt_object_agent",
@@ -115,7 +133,9 @@ class StatementAgent(models.Model):
         MEMBER = "member", "group member of actor or object"
         RELATED = "related", "instructor, team or sub-statement agent"
 
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, db_index=False)
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     ifi = models.UUIDField()
     relation = models.CharField(max_length=8, choices=Relation.choices)
 
@@ -135,11 +155,19 @@ class StatementActivity(models.Model):
     """An activity a statement names besides its object: context activities and the activities
     of a sub-statement, matched only with `related_activities=true`."""
 
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, db_index=False)
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     activity_id = models.CharField(max_length=2048)
 
     class Meta:
-        indexes = [models.Index(fields=["activity_id"], name="lr_stmt_activity_rel")]
+        indexes = [
+            models.Index(
+                fields=["activity_id"],
+                name="lr_stmt_activity_rel",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.statement_id} {self.activity_id}"

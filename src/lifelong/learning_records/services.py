@@ -39,6 +39,7 @@ from lifelong.learning_records.validation import (
     VOIDED_VERB,
     Facts,
     StatementInvalid,
+    encode_json,
     format_timestamp,
     validate_statement,
 )
@@ -50,8 +51,6 @@ DEMO_CLIENT = "demo-lrs"
 DEMO_SECRET = "lifelong-demo"
 STATEMENT_VERSION = "1.0.0"
 MAX_BATCH = 5000
-# One encoder for every payload; the text is exactly what readers get back.
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class TooLarge(DomainError):
@@ -218,10 +217,10 @@ def _check_attachments(prepared: list[_Prepared], parts: dict[str, AttachmentPar
         )
 
 
-def _payload(item: _Prepared, stored: str, authority_json: str) -> str:
-    """The statement as stored and returned: the store's id, timestamp (when absent), stored,
-    version (when absent) and authority. The authority is the same for the whole batch, so it
-    is encoded once and appended to each statement's text as its last property."""
+def _payload(item: _Prepared, stored: str, authority: bytes) -> bytes:
+    """The statement as stored and returned (UTF-8 JSON): the store's id, timestamp (when
+    absent), stored, version (when absent) and authority. The authority is the same for the
+    whole batch, so it is encoded once (as `,"authority":{…}}`) and closes each statement."""
     out: dict[str, object] = {"id": item.id}
     for key, value in item.statement.items():
         if key != "id" and key != "stored" and key != "authority":
@@ -229,7 +228,7 @@ def _payload(item: _Prepared, stored: str, authority_json: str) -> str:
     out.setdefault("timestamp", stored)
     out["stored"] = stored
     out.setdefault("version", STATEMENT_VERSION)
-    return f'{_encode(out)[:-1]},"authority":{authority_json}}}'
+    return encode_json(out)[:-1] + authority
 
 
 def _check_voiding(client: LrsClient, new: list[_Prepared]) -> list[tuple[str, str]]:
@@ -336,37 +335,13 @@ def _write(
 ) -> None:
     """Insert new statements, their index rows, voidings and attachment octets."""
     start = reserve_stored(len(new))
-    authority_json = _encode(client.authority)
-    client_id = client.pk
-    statement_rows: list[tuple] = []
-    agent_rows: list[tuple[str, str, str]] = []
-    activity_rows: list[tuple[str, str]] = []
-    for offset, item in enumerate(new):
-        moment = start + dt.timedelta(microseconds=offset)
-        stored = format_timestamp(moment)
-        facts = item.facts
-        statement_id = item.id
-        statement_rows.append(
-            (
-                statement_id,
-                _payload(item, stored, authority_json),
-                client_id,
-                facts.verb_id,
-                facts.actor_ifi,
-                facts.object_agent_ifi,
-                facts.activity_id,
-                facts.ref_target,
-                facts.registration,
-                facts.timestamp or moment,
-                moment,
-            )
-        )
-        agent_rows.extend((statement_id, key, "member") for key in facts.member_ifis)
-        agent_rows.extend(
-            (statement_id, key, "related") for key in facts.related_ifis - facts.member_ifis
-        )
-        activity_rows.extend((statement_id, a) for a in facts.related_activities)
-    _insert_statements(statement_rows, agent_rows, activity_rows)
+    stored = _stored_texts(start, len(new))
+    authority = b',"authority":' + encode_json(client.authority) + b"}"
+    payloads = [_payload(item, at, authority) for item, at in zip(new, stored, strict=True)]
+    if connection.vendor == "postgresql":
+        _copy_statements(client.pk, new, payloads, stored)
+    else:
+        _create_statements(client.pk, new, payloads, start)
     if voided:
         VoidedStatement.objects.bulk_create(
             [VoidedStatement(target_id=t, voiding_id=v) for t, v in voided],
@@ -390,9 +365,28 @@ def _write(
         )
 
 
-_STATEMENT_COLUMNS = (
+def _stored_texts(start: dt.datetime, count: int) -> list[str]:
+    """`stored` of `count` statements, one microsecond apart from `start`, as text."""
+    start = start.astimezone(dt.UTC)
+    micro = start.microsecond
+    if micro + count <= 1_000_000:  # all within one second: only the digits change
+        second = start.strftime("%Y-%m-%dT%H:%M:%S.")
+        return [f"{second}{m:06d}Z" for m in range(micro, micro + count)]
+    step = dt.timedelta(microseconds=1)
+    return [format_timestamp(start + step * offset) for offset in range(count)]
+
+
+def _agent_rows(item: _Prepared) -> list[tuple[str, str]]:
+    """(agent key, relation) of the agents a statement names besides its actor and object."""
+    facts = item.facts
+    rows = [(key, "member") for key in facts.member_ifis]
+    rows.extend((key, "related") for key in facts.related_ifis - facts.member_ifis)
+    return rows
+
+
+# The statement's columns in the order its COPY lines give them, the JSON text last.
+_COPY_COLUMNS = (
     "id",
-    "payload",
     "client_id",
     "verb_id",
     "actor_ifi",
@@ -402,62 +396,101 @@ _STATEMENT_COLUMNS = (
     "registration",
     "timestamp",
     "stored",
+    "payload",
 )
 
 
-def _insert_statements(statement_rows: list, agent_rows: list, activity_rows: list) -> None:
-    if connection.vendor == "postgresql":
-        _copy(Statement._meta.db_table, _STATEMENT_COLUMNS, statement_rows, free_text=1)
-        _copy(StatementAgent._meta.db_table, ("statement_id", "ifi", "relation"), agent_rows)
-        _copy(StatementActivity._meta.db_table, ("statement_id", "activity_id"), activity_rows)
-        return
-    Statement.objects.bulk_create(
-        [Statement(**dict(zip(_STATEMENT_COLUMNS, row, strict=True))) for row in statement_rows]
-    )
-    StatementAgent.objects.bulk_create(
-        [StatementAgent(statement_id=s, ifi=i, relation=r) for s, i, r in agent_rows]
-    )
-    StatementActivity.objects.bulk_create(
-        [StatementActivity(statement_id=s, activity_id=a) for s, a in activity_rows]
-    )
+def _copy_statements(
+    client_id: int, new: list[_Prepared], payloads: list[bytes], stored: list[str]
+) -> None:
+    r"""The batch with one `COPY … FROM STDIN` (text format) per table that gets rows.
 
-
-def _escape(text: str) -> str:
-    """A value in COPY's text format."""
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
+    Only the JSON text can hold a character COPY's text format treats specially, and only a
+    backslash: JSON writes tabs, line breaks and other control characters as escapes (`\n`),
+    so doubling backslashes is all the escaping it needs. Ids and keys are hexadecimal, IRIs
+    were checked to hold no whitespace or backslash (validation.primitives), times are ISO 8601.
+    """
+    none = "\\N"
+    statements: list[bytes] = []
+    agents: list[str] = []
+    activities: list[str] = []
+    for item, payload, at in zip(new, payloads, stored, strict=True):
+        facts = item.facts
+        statement_id = item.id
+        if b"\\" in payload:
+            payload = payload.replace(b"\\", b"\\\\")
+        timestamp = facts.timestamp.isoformat() if facts.timestamp else at
+        statements.append(
+            f"{statement_id}\t{client_id}\t{facts.verb_id}\t{facts.actor_ifi or none}\t"
+            f"{facts.object_agent_ifi or none}\t{facts.activity_id or none}\t"
+            f"{facts.ref_target or none}\t{facts.registration or none}\t{timestamp}\t{at}\t".encode()
+            + payload
+            + b"\n"
         )
-    return text
+        if facts.member_ifis or facts.related_ifis:
+            agents.extend(f"{statement_id}\t{k}\t{r}\n" for k, r in _agent_rows(item))
+        activities.extend(f"{statement_id}\t{a}\n" for a in facts.related_activities)
+    _copy(Statement._meta.db_table, _COPY_COLUMNS, b"".join(statements))
+    if agents:
+        _copy(
+            StatementAgent._meta.db_table,
+            ("statement_id", "ifi", "relation"),
+            "".join(agents).encode(),
+        )
+    if activities:
+        _copy(
+            StatementActivity._meta.db_table,
+            ("statement_id", "activity_id"),
+            "".join(activities).encode(),
+        )
 
 
-def _copy(table: str, columns: Sequence[str], rows: list, *, free_text: int | None = None) -> None:
-    """PostgreSQL COPY … FROM STDIN (text format) through psycopg 3, inside the current
-    transaction, as one block of tab-separated lines. Only the column `free_text` (the
-    statement JSON) can hold a backslash, tab or line break: ids are hex, IRIs were checked to
-    hold none (validation.primitives), times are ISO 8601, so only that column is escaped."""
-    if not rows:
-        return
-    lines = []
-    for row in rows:
-        fields = [
-            "\\N" if v is None else v.isoformat() if v.__class__ is dt.datetime else str(v)
-            for v in row
-        ]
-        if free_text is not None:
-            fields[free_text] = _escape(fields[free_text])
-        lines.append("\t".join(fields))
-    lines.append("")
+def _copy(table: str, columns: Sequence[str], data: bytes) -> None:
+    """PostgreSQL COPY … FROM STDIN through psycopg 3, inside the current transaction."""
     names = ", ".join(f'"{c}"' for c in columns)
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,
         cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
     ):
-        copy.write("\n".join(lines).encode("utf-8"))
+        copy.write(data)
+
+
+def _create_statements(
+    client_id: int, new: list[_Prepared], payloads: list[bytes], start: dt.datetime
+) -> None:
+    """The batch with one bulk insert per table (databases other than PostgreSQL)."""
+    statements: list[Statement] = []
+    agents: list[StatementAgent] = []
+    activities: list[StatementActivity] = []
+    for offset, (item, payload) in enumerate(zip(new, payloads, strict=True)):
+        facts = item.facts
+        moment = start + dt.timedelta(microseconds=offset)
+        statements.append(
+            Statement(
+                id=item.id,
+                payload=payload.decode("utf-8"),
+                client_id=client_id,
+                verb_id=facts.verb_id,
+                actor_ifi=facts.actor_ifi,
+                object_agent_ifi=facts.object_agent_ifi,
+                activity_id=facts.activity_id,
+                ref_target=facts.ref_target,
+                registration=facts.registration,
+                timestamp=facts.timestamp or moment,
+                stored=moment,
+            )
+        )
+        agents.extend(
+            StatementAgent(statement_id=item.id, ifi=key, relation=relation)
+            for key, relation in _agent_rows(item)
+        )
+        activities.extend(
+            StatementActivity(statement_id=item.id, activity_id=a) for a in facts.related_activities
+        )
+    Statement.objects.bulk_create(statements)
+    StatementAgent.objects.bulk_create(agents)
+    StatementActivity.objects.bulk_create(activities)
 
 
 def _existing(ids: list[str]) -> dict[str, str]:

@@ -57,6 +57,13 @@ INVALID = {
             "openid": "http://openid.example.com/g",
         }
     ),
+    # A value that is right but for a line break at its end
+    "verb id ending in a line break": statement(verb={"id": "http://e.com/v\n"}),
+    "statement id ending in a line break": statement(id=f"{uuid.uuid4()}\n"),
+    "version ending in a line break": statement(version="1.0.0\n"),
+    "registration ending in a line break": statement(context={"registration": f"{uuid.uuid4()}\n"}),
+    "mbox ending in a line break": statement(actor={"mbox": "mailto:a@example.com\n"}),
+    "timestamp ending in a line break": statement(timestamp="2024-05-01T08:00:00Z\n"),
     # Verb
     "verb id not an IRI": statement(verb={"id": "completed"}),
     "verb without id": statement(verb={"display": {"en": "x"}}),

@@ -5,16 +5,19 @@ refused, language tags follow RFC 5646's token lengths, extensions never judge t
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lifelong.learning_records import services
 from lifelong.learning_records.tests.xapi import statement
 from lifelong.learning_records.validation import (
     StatementInvalid,
     format_timestamp,
     parse_timestamp,
+    primitives,
     validate_statement,
 )
 from lifelong.learning_records.validation.primitives import (
@@ -101,3 +104,29 @@ json_values = st.recursive(
 def test_extension_values_are_never_judged(value):
     item = statement(result={"extensions": {"https://lifelong.sh.cn/xapi/extensions/x": value}})
     validate_statement(item)
+
+
+# Timestamps as clients write them, right and wrong: the quick reading of the common forms
+# must agree with the reading of every form, on every combination of these parts.
+TIMESTAMP_PARTS = (
+    ["2026-05-01", "2024-02-29", "2026-02-29", "0000-01-01", "9999-12-31", "２０２６-05-01"],
+    ["T", "t", " "],
+    ["08:00:00", "23:59:59", "24:00:00", "08:60:00", "08:00:60", "8:00:00"],
+    ["", ".5", ".123456", ".1234567", ",5", "."],
+    ["Z", "z", "+08:00", "-05:30", "+0800", "+08", "-00:00", "+00:00", "+23:59", "+24:00"]
+    + ["+05:75", "+5:00", "-00:30", "", "\n", "Z\n"],
+)
+
+
+def test_the_common_timestamp_forms_read_as_every_form_does():
+    for parts in itertools.product(*TIMESTAMP_PARTS):
+        text = "".join(parts)
+        assert parse_timestamp(text) == primitives._parse_any_timestamp(text), text
+
+
+def test_stored_times_run_on_across_a_second():
+    start = dt.datetime(2026, 5, 1, 8, 0, 59, 999_950, tzinfo=dt.UTC)
+    for first, count in ((start, 100), (start.replace(microsecond=10), 100)):
+        expected = [format_timestamp(first + dt.timedelta(microseconds=i)) for i in range(count)]
+        assert services._stored_texts(first, count) == expected
+    assert services._stored_texts(start, 100)[50] == "2026-05-01T08:01:00.000000Z"

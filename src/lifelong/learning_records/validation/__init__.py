@@ -7,6 +7,7 @@ from lifelong.learning_records.validation.agents import ifi_key, validate_agent_
 from lifelong.learning_records.validation.facts import VOIDED_VERB, Facts
 from lifelong.learning_records.validation.primitives import (
     StatementInvalid,
+    encode_json,
     format_timestamp,
     parse_json,
     parse_timestamp,
@@ -20,6 +21,7 @@ __all__ = [
     "VOIDED_VERB",
     "Facts",
     "StatementInvalid",
+    "encode_json",
     "format_timestamp",
     "ifi_key",
     "parse_json",

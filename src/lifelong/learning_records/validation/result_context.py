@@ -34,8 +34,8 @@ from lifelong.learning_records.validation.shapes import (
     require_shape,
 )
 
-_MEDIA_TYPE_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?$")
-_SHA2_RE = re.compile(r"^[0-9a-fA-F]{56,128}$")
+_MEDIA_TYPE_RE = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?\Z")
+_SHA2_RE = re.compile(r"^[0-9a-fA-F]{56,128}\Z")
 
 
 def validate_result(value: Any, path: str) -> None:

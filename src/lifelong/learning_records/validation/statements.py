@@ -13,7 +13,6 @@ as a whole; the rules for its parts are in `agents`, `activities` and `result_co
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from lifelong.learning_records.validation.activities import (
@@ -27,8 +26,10 @@ from lifelong.learning_records.validation.agents import (
     validate_group,
 )
 from lifelong.learning_records.validation.facts import VOIDED_VERB, Facts
+from lifelong.learning_records.validation.fast import common_statement_facts
 from lifelong.learning_records.validation.primitives import (
     fail,
+    is_statement_version,
     require_object,
     require_string,
     require_timestamp,
@@ -45,8 +46,6 @@ from lifelong.learning_records.validation.shapes import (
     SUBSTATEMENT_KEYS,
     require_shape,
 )
-
-_VERSION_RE = re.compile(r"^1\.0\.\d+$")
 
 
 def _validate_body(statement: dict, path: str, facts: Facts, *, sub: bool) -> None:
@@ -132,7 +131,18 @@ def _validate_body(statement: dict, path: str, facts: Facts, *, sub: bool) -> No
 
 def validate_statement(value: Any, path: str = "statement") -> Facts:
     """Check one statement as received and normalise it in place (context activities become
-    arrays, the id lowercase). Raises `StatementInvalid`."""
+    arrays, the id lowercase). Raises `StatementInvalid`.
+
+    A statement of the common shape is checked in one pass (`fast`); any other, and any that
+    may break a rule, by every rule in turn, which names the property at fault."""
+    facts = common_statement_facts(value)
+    if facts is not None:
+        return facts
+    return check_statement(value, path)
+
+
+def check_statement(value: Any, path: str = "statement") -> Facts:
+    """`validate_statement` without the one-pass shortcut: each rule in turn."""
     statement = require_shape(value, path, STATEMENT_KEYS)
     facts = Facts()
     if "id" in statement:
@@ -144,7 +154,7 @@ def validate_statement(value: Any, path: str = "statement") -> Facts:
         _validate_authority(statement["authority"], f"{path}.authority")
     if "version" in statement:
         version = require_string(statement["version"], f"{path}.version")
-        if not _VERSION_RE.match(version):
+        if not is_statement_version(version):
             fail(f"{path}.version", "仅接受 1.0.x 版本", "must be a 1.0.x version")
     return facts
 
