@@ -59,6 +59,27 @@ def posting_hash(
     return hashlib.sha256(_SEP.join(parts).encode("utf-8")).hexdigest()
 
 
+def posting_hasher(
+    *, kind: str, reverses_id: int | None, reason: str, posted_at: dt.datetime, actor_id: str
+):
+    """`posting_hash` for many postings sharing kind, reversal, reason, time and actor (a
+    batch of an import): returns `hash(prev_hash, archive_id, seq, outcome_id, credits)`,
+    where ids are in their hyphenated text form and credits already canonical
+    (`canonical_credits`). Same digests as `posting_hash`."""
+    middle = _SEP.join(("" if reverses_id is None else str(reverses_id), reason))
+    tail = _SEP.join((canonical_time(posted_at), actor_id))
+    sha256 = hashlib.sha256
+
+    def digest(prev_hash: str, archive_id: str, seq: int, outcome_id: str, credits: str) -> str:
+        text = (
+            f"{prev_hash}{_SEP}{archive_id}{_SEP}{seq}{_SEP}{kind}{_SEP}{outcome_id}{_SEP}"
+            f"{credits}{_SEP}{middle}{_SEP}{tail}"
+        )
+        return sha256(text.encode("utf-8")).hexdigest()
+
+    return digest
+
+
 CHAIN_FIELDS = (
     "archive_id",
     "seq",

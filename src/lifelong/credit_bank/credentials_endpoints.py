@@ -15,6 +15,7 @@ from lifelong.credit_bank.credentials import (
     exchange,
     selectors,
     services,
+    signing,
     verification,
 )
 from lifelong.credit_bank.credentials.schemas import (
@@ -235,7 +236,7 @@ def transcript(request, payload: TranscriptIn):
         {
             "id": credential.pk,
             "page_url": documents.verification_page_url(credential.pk),
-            "credential": json.loads(credential.document),
+            "credential": signing.signed_json(credential),
         },
     )
 
@@ -246,7 +247,7 @@ def transcript(request, payload: TranscriptIn):
     summary="A credential we issued, as signed (JSON-LD)",
 )
 def credential(request, credential_id: UUID):
-    return _json_ld(selectors.get_credential(credential_id).document)
+    return _json_ld(selectors.credential_text(credential_id))
 
 
 @router.post(

@@ -4,14 +4,18 @@ signed-in learner's 学分证明 PDF."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lifelong.credit_bank.credentials import documents, selectors, services, verification
+from lifelong.credit_bank.credentials import (
+    documents,
+    selectors,
+    services,
+    signing,
+    verification,
+)
 from lifelong.identity import api as identity
 from lifelong.shared.errors import DomainError, NotFound
 
@@ -49,7 +53,7 @@ def credential_page(request, credential_id):
         credential = selectors.get_credential(credential_id)
     except NotFound:
         raise Http404 from None
-    document = json.loads(credential.document)
+    document = signing.signed_json(credential)
     revocation = selectors.revocation_of(credential)
     result = verification.verify_credential(document) if request.method == "POST" else None
     return render(

@@ -1,5 +1,6 @@
-"""Background tasks of the credit bank. Each takes a job id and runs one service under
-`run_job`, which marks the job running and records a failure its owner can read."""
+"""Background tasks of the credit bank. The import takes a job id and runs under `run_job`,
+which marks the job running and records a failure its owner can read; the credential signer
+takes nothing and works until no credential waits for its proof."""
 
 from __future__ import annotations
 
@@ -15,3 +16,12 @@ def run_import_task(job_id: str) -> None:
     from lifelong.credit_bank.services.imports import run_import
 
     run_job(job_id, run_import)
+
+
+@task()
+def sign_pending_credentials_task() -> None:
+    """Add the proof to every credential issued unsigned (an enterprise import enqueues it when
+    it ends); safe to run twice at once or again."""
+    from lifelong.credit_bank.credentials.signing import sign_pending_credentials
+
+    sign_pending_credentials()

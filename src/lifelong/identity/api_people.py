@@ -5,7 +5,11 @@ look-ups by resident ID number (through the blind index), people registered with
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
 
 from lifelong.identity.models import Person, VerificationLevel
 from lifelong.identity.services import ID_CONTEXT, id_number_index
@@ -98,30 +102,127 @@ def ensure_dormant_person(name: str, id_number: str) -> str:
 def ensure_dormant_people(people) -> dict[str, str]:
     """Bulk `ensure_dormant_person` for already-validated, normalised (name, ID number)
     pairs: a dict from each ID number to its person's id. Existing people are found by the
-    blind index; the others are inserted in one statement. Safe against a concurrent
-    import registering the same number (the unique index decides, the winner is returned)."""
+    blind index in one query; the others are inserted in one statement and looked up in one
+    more. Safe against a concurrent import registering the same number (the unique index
+    decides, the winner is returned)."""
     names: dict[str, str] = {}
     for name, number in people:
         names.setdefault(number, name)
-    found = find_people_by_id_numbers(names)
+    index_of = {number: _id_index(number) for number in names}
+    found = _people_by_index(index_of)
     missing = [n for n in names if n not in found]
     if missing:
-        new = []
-        for number in missing:
-            rid = parse_resident_id(number)
-            new.append(
-                Person(
-                    name=names[number][:100],
-                    id_number_sealed=pii.seal(rid.number, context=ID_CONTEXT),
-                    id_number_index=_id_index(rid.number),
-                    id_number_masked=pii.mask_id_number(rid.number),
-                    gender=rid.gender,
-                    birth_date=rid.birth_date,
-                )
-            )
-        Person.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-        found.update(find_people_by_id_numbers(missing))
+        _insert_dormant([(names[n], n, index_of[n]) for n in missing])
+        found.update(_people_by_index({n: index_of[n] for n in missing}))
     return found
+
+
+_LOOKUP_CHUNK = 5000  # below SQLite's limit on bound parameters
+
+
+def _pg_array(values) -> str:
+    """A PostgreSQL array literal (None for NULL), passed as one text parameter and cast:
+    the driver quotes one string instead of adapting thousands of items one by one."""
+    items = []
+    for value in values:
+        if value is None:
+            items.append("NULL")
+            continue
+        text = str(value)
+        if "\\" in text or '"' in text:
+            text = text.replace("\\", "\\\\").replace('"', '\\"')
+        items.append(f'"{text}"')
+    return "{" + ",".join(items) + "}"
+
+
+def _people_by_index(index_of: dict[str, str]) -> dict[str, str]:
+    """ID number → person id (hyphenated text) for the numbers whose blind index (given) is
+    registered."""
+    by_index = {index: number for number, index in index_of.items()}
+    meta = Person._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    key = quote(meta.get_field("id_number_index").column)  # type: ignore[union-attr]
+    pk = quote(meta.pk.column)  # type: ignore[union-attr]
+    rows: list[tuple] = []
+    indexes = list(by_index)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT {key}, {pk} FROM {table} WHERE {key} = ANY(%s::text[])",  # noqa: S608
+                [_pg_array(indexes)],
+            )
+            rows = cursor.fetchall()
+        else:
+            for start in range(0, len(indexes), _LOOKUP_CHUNK):
+                part = indexes[start : start + _LOOKUP_CHUNK]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"SELECT {key}, {pk} FROM {table} WHERE {key} IN ({marks})",  # noqa: S608
+                    part,
+                )
+                rows.extend(cursor.fetchall())
+    return {
+        by_index[index]: str(pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)))
+        for index, pk in rows
+    }
+
+
+def _insert_dormant(people: list[tuple[str, str, str]]) -> None:
+    """Register (name, ID number, blind index) triples as dormant people in one statement
+    (`ON CONFLICT DO NOTHING`: a number registered meanwhile keeps its first person). Every
+    other column takes its model default."""
+    now = timezone.now()
+    varying: dict[str, list] = {
+        "id": [],
+        "name": [],
+        "id_number_sealed": [],
+        "id_number_index": [],
+        "id_number_masked": [],
+        "gender": [],
+        "birth_date": [],
+    }
+    for name, number, index in people:
+        rid = parse_resident_id(number)
+        varying["id"].append(uuid.uuid4())
+        varying["name"].append(name[:100])
+        varying["id_number_sealed"].append(pii.seal(rid.number, context=ID_CONTEXT))
+        varying["id_number_index"].append(index)
+        varying["id_number_masked"].append(pii.mask_id_number(rid.number))
+        varying["gender"].append(rid.gender)
+        varying["birth_date"].append(rid.birth_date)
+    meta = Person._meta
+    prep = {f.attname: f for f in meta.concrete_fields}
+    fixed = {
+        name: (now if name == "created_at" else f.get_default())
+        for name, f in prep.items()
+        if name not in varying
+    }
+    fields = [prep[name] for name in (*varying, *fixed)]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    names = ", ".join(quote(f.column) for f in fields)
+    columns = {
+        name: [prep[name].get_db_prep_save(v, connection) for v in values]
+        for name, values in varying.items()
+    }
+    constants = [prep[name].get_db_prep_save(v, connection) for name, v in fixed.items()]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{prep[name].db_type(connection)}[]" for name in varying)
+            scalars = ", ".join(f"%s::{prep[name].db_type(connection)}" for name in fixed)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT v.*, {scalars} "  # noqa: S608
+                f"FROM unnest({arrays}) AS v ON CONFLICT DO NOTHING",
+                # In the order of the placeholders: constants, then one array per column.
+                [*constants, *(_pg_array(values) for values in columns.values())],
+            )
+            return
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING",  # noqa: S608
+            [(*row, *constants) for row in zip(*columns.values(), strict=True)],
+        )
 
 
 def id_number_for_credential(person_id) -> str | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import re
 import secrets
 import uuid
 from decimal import Decimal
@@ -57,13 +59,17 @@ def date_start_text(day: dt.date) -> str:
     return dt.datetime.combine(day, dt.time(), tzinfo=SHANGHAI).isoformat()
 
 
+def identity_digest(id_number: str, salt: str) -> str:
+    """Hex SHA-256 of the normalised ID number followed by the salt."""
+    return hashlib.sha256((id_number.strip().upper() + salt).encode("utf-8")).hexdigest()
+
+
 def identity_object(id_number: str, salt: str | None = None) -> dict[str, Any]:
     """OB 3.0 IdentityObject naming the learner by a salted SHA-256 of the ID number."""
     salt = salt or secrets.token_hex(16)
-    digest = hashlib.sha256((id_number.strip().upper() + salt).encode("utf-8")).hexdigest()
     return {
         "type": "IdentityObject",
-        "identityHash": f"sha256${digest}",
+        "identityHash": f"sha256${identity_digest(id_number, salt)}",
         "identityType": IDENTITY_TYPE,
         "hashed": True,
         "salt": salt,
@@ -157,6 +163,88 @@ def open_badge(
         "credentialSubject": subject,
         "credentialStatus": status,
     }
+
+
+# Placeholders of a BadgeTemplate: private-use characters, which JSON leaves as they are.
+_SLOTS = {
+    "credential_id": "\ue000",
+    "digest": "\ue001",
+    "salt": "\ue002",
+    "list_id": "\ue003",
+    "index": "\ue004",
+}
+
+
+class BadgeTemplate:
+    """The unsigned OpenBadgeCredential of one achievement, issuer and day, as compact JSON
+    text with holes for what differs from badge to badge (credential id, identity hash and
+    salt, status list and index). Rendering joins strings, so a bulk issue of many badges
+    does not build and serialise a document per badge; `render` gives exactly the text of
+    `compact(open_badge(...))`."""
+
+    # Where each placeholder occurs in an Open Badge (ids and URLs of the status entry).
+    _EXPECTED = {"credential_id": 1, "digest": 1, "salt": 1, "list_id": 2, "index": 2}
+
+    def __init__(
+        self, *, issuer: dict[str, Any], achievement_data: dict[str, Any], issued_on: dt.date
+    ):
+        self._issuer, self._data, self._issued_on = issuer, achievement_data, issued_on
+        document = open_badge(
+            credential_id=_SLOTS["credential_id"],  # type: ignore[arg-type]
+            issuer=issuer,
+            identity={
+                "type": "IdentityObject",
+                "identityHash": "sha256$" + _SLOTS["digest"],
+                "identityType": IDENTITY_TYPE,
+                "hashed": True,
+                "salt": _SLOTS["salt"],
+            },
+            achievement_data=achievement_data,
+            issued_on=issued_on,
+            status=status_entry(_SLOTS["list_id"], _SLOTS["index"]),  # type: ignore[arg-type]
+        )
+        text = compact(document)
+        marks = {mark: name for name, mark in _SLOTS.items()}
+        pieces = re.split("(" + "|".join(marks) + ")", text)
+        self._literals = pieces[0::2]
+        self._holes = [marks[mark] for mark in pieces[1::2]]
+        counts = {name: self._holes.count(name) for name in _SLOTS}
+        # A standard whose text holds one of the placeholder characters renders the slow way.
+        self._by_template = counts == self._EXPECTED
+
+    def render(
+        self, *, credential_id: str, id_number: str, salt: str, list_id: int, index: int
+    ) -> str:
+        """The badge's unsigned JSON text; `credential_id` in its hyphenated form."""
+        if not self._by_template:
+            return compact(
+                open_badge(
+                    credential_id=credential_id,  # type: ignore[arg-type]
+                    issuer=self._issuer,
+                    identity=identity_object(id_number, salt),
+                    achievement_data=self._data,
+                    issued_on=self._issued_on,
+                    status=status_entry(list_id, index),
+                )
+            )
+        values = {
+            "credential_id": credential_id,
+            "digest": identity_digest(id_number, salt),
+            "salt": salt,
+            "list_id": str(list_id),
+            "index": str(index),
+        }
+        literals = self._literals
+        parts = [literals[0]]
+        for hole, literal in zip(self._holes, literals[1:], strict=True):
+            parts.append(values[hole])
+            parts.append(literal)
+        return "".join(parts)
+
+
+def compact(document: dict[str, Any]) -> str:
+    """The stored form of an unsigned document (signed ones are stored indented)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def clr(

@@ -10,7 +10,14 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Max
 
-from lifelong.credit_bank.credentials import access, dataintegrity, documents, keys, statuslist
+from lifelong.credit_bank.credentials import (
+    access,
+    dataintegrity,
+    documents,
+    keys,
+    signing,
+    statuslist,
+)
 from lifelong.credit_bank.models import (
     Credential,
     ImportedCredential,
@@ -33,8 +40,13 @@ def get_credential(credential_id) -> Credential:
         raise NotFound("找不到该凭证 / No such credential") from None
 
 
+def credential_text(credential_id) -> str:
+    """The credential's JSON text as signed (signed first if its proof was pending)."""
+    return signing.signed_document(get_credential(credential_id))
+
+
 def credential_document(credential_id) -> dict[str, Any]:
-    return json.loads(get_credential(credential_id).document)
+    return json.loads(credential_text(credential_id))
 
 
 def revocation_of(credential: Credential) -> Revocation | None:
@@ -90,8 +102,8 @@ def _issuer_name(document: dict[str, Any]) -> str:
     return issuer.get("name", "") if isinstance(issuer, dict) else ""
 
 
-def summary(credential: Credential, revoked: bool) -> CredentialSummary:
-    document = json.loads(credential.document)
+def summary(credential: Credential, revoked: bool, text: str | None = None) -> CredentialSummary:
+    document = json.loads(text if text is not None else signing.signed_document(credential))
     return CredentialSummary(
         id=str(credential.pk),
         kind=credential.kind,
@@ -116,14 +128,18 @@ def my_credentials(*, actor: identity.Actor, kind: str | None = None) -> list[Cr
             "credential_id", flat=True
         )
     )
-    return [summary(c, c.pk in revoked) for c in rows.order_by("-issued_at")]
+    credentials = list(rows.order_by("-issued_at"))
+    texts = signing.signed_documents(credentials)
+    return [summary(c, c.pk in revoked, texts[str(c.pk)]) for c in credentials]
 
 
 def valid_badges_of(person_id) -> list[CredentialSummary]:
     rows = Credential.objects.filter(
         learner_id=person_id, kind=Credential.Kind.OPEN_BADGE, revocation__isnull=True
     ).order_by("issued_at")
-    return [summary(c, False) for c in rows]
+    credentials = list(rows)
+    texts = signing.signed_documents(credentials)
+    return [summary(c, False, texts[str(c.pk)]) for c in credentials]
 
 
 def list_partners() -> list[Partner]:

@@ -18,6 +18,7 @@ from lifelong.credit_bank.credentials import (
     dataintegrity,
     documents,
     keys,
+    signing,
 )
 from lifelong.credit_bank.models import (
     Credential,
@@ -45,16 +46,19 @@ ACHIEVEMENT_KEYS = (
 STATUS_LIST_FILL = 0.5
 
 
-def dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2)
+dumps = signing.dumps
 
 
 def _status_slot(organisation_id: int) -> tuple[StatusList, int]:
     """A random free index in the organisation's current revocation list (random so that a
-    slot says nothing about the order of issue)."""
+    slot says nothing about the order of issue). The list row stays locked until the caller
+    commits, so a bulk issue of the same organisation (`bulk_issue`) never takes it too."""
     for _ in range(20):
         status_list = (
-            StatusList.objects.filter(organisation_id=organisation_id).order_by("-pk").first()
+            StatusList.objects.select_for_update()
+            .filter(organisation_id=organisation_id)
+            .order_by("-pk")
+            .first()
         )
         if status_list is None or (
             Credential.objects.filter(status_list=status_list).count()
@@ -108,6 +112,7 @@ def _store(
                     status_list=status_list,
                     status_index=index,
                     issued_at=now,
+                    signed_at=now,
                 )
         except IntegrityError:
             if outcome_id and Credential.objects.filter(kind="ob", outcome_id=outcome_id).exists():
@@ -221,7 +226,8 @@ def issue_transcript(*, actor: identity.Actor, audience: str = "") -> Credential
             fields={"credentials": "none"},
             code="nothing_to_export",
         )
-    badge_documents = [json.loads(b.document) for b in badges]
+    texts = signing.signed_documents(badges)
+    badge_documents = [json.loads(texts[str(b.pk)]) for b in badges]
     # The transcript names the learner as the newest badge does (same ID number, same salt).
     identity_object = badge_documents[-1]["credentialSubject"]["identifier"][0]
     org = credit_bank_organisation()
@@ -352,7 +358,7 @@ def current_transcript(*, actor: identity.Actor) -> Credential:
         .first()
     )
     if latest is not None:
-        embedded = json.loads(latest.document)["credentialSubject"]["verifiableCredential"]
+        embedded = signing.signed_json(latest)["credentialSubject"]["verifiableCredential"]
         if {badge["id"] for badge in embedded} == valid:
             return latest
     return issue_transcript(actor=actor)
@@ -363,7 +369,7 @@ def transcript_pdf(*, actor: identity.Actor) -> tuple[Credential, bytes]:
     from lifelong.credit_bank.credentials import transcript_pdf as pdf
 
     credential = current_transcript(actor=actor)
-    document = json.loads(credential.document)
+    document = signing.signed_json(credential)
     lines = []
     for badge in document["credentialSubject"]["verifiableCredential"]:
         achievement = badge["credentialSubject"]["achievement"]

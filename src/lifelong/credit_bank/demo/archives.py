@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
 from lifelong.credit_bank.credentials import demo as exchange_demo
+from lifelong.credit_bank.credentials import signing
 from lifelong.credit_bank.demo.standards import ART_CENTRE, CREDIT_BANK, ENTERPRISE, OPEN_UNIVERSITY
 from lifelong.credit_bank.importing import reader, reports, writer
 from lifelong.credit_bank.importing.columns import COLUMNS
@@ -162,6 +163,7 @@ def load_enterprise_import(orgs: dict[str, identity.OrganisationBrief]) -> None:
                 valid.append(row)
             errors.extend(row_errors)
     writer.write_batch(target, valid, errors, processed=read)
+    signing.sign_pending_credentials()  # what the background signer does after an import
     xlsx = storages[jobs.PRIVATE_STORAGE].save(
         f"credit_bank/imports/{import_id}/errors.xlsx",
         ContentFile(reports.error_report_xlsx(errors)),

@@ -32,6 +32,78 @@ def _sqlite_converter(field: models.Field) -> Converter:
     return None
 
 
+def pg_array(values: Sequence[Any], *, plain: bool = False) -> str:
+    """A PostgreSQL array literal of these values (None for NULL), passed as one text
+    parameter and cast (`%s::uuid[]`): the driver then quotes one string instead of adapting
+    each of thousands of items. `plain`: the values are never NULL and their text needs no
+    quoting (UUIDs, hex digests, numbers)."""
+    if plain:
+        return "{" + ",".join(map(str, values)) + "}"
+    items = []
+    for value in values:
+        if value is None:
+            items.append("NULL")
+            continue
+        text = str(value)
+        if "\\" in text or '"' in text:
+            text = text.replace("\\", "\\\\").replace('"', '\\"')
+        items.append(f'"{text}"')
+    return "{" + ",".join(items) + "}"
+
+
+def _copy_escape(value: str) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if "\t" in value or "\n" in value or "\r" in value:
+        value = value.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+def db_datetime(moment: dt.datetime) -> str:
+    """A datetime as the text a DateTimeField column takes on this database."""
+    return str(connection.ops.adapt_datetimefield_value(moment))
+
+
+def copy_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str | None]],
+    *,
+    text_columns: Sequence[str] = (),
+) -> None:
+    """Insert rows given as database text (UUIDs as 32 hex digits, datetimes from
+    `db_datetime`, dates ISO, numbers as decimal text, None for NULL). PostgreSQL: one
+    `COPY`, the text rendered here; only the `text_columns` (free text) can hold characters
+    COPY must escape, so only they are checked. SQLite: one prepared statement executed for
+    all rows."""
+    if not rows:
+        return
+    meta = model._meta
+    fields = [meta.get_field(name) for name in columns]
+    table = connection.ops.quote_name(meta.db_table)
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+            return
+        escaped = [columns.index(c) for c in text_columns]
+        lines = []
+        for row in rows:
+            values = ["\\N" if v is None else v for v in row]
+            for i in escaped:
+                values[i] = _copy_escape(values[i])
+            lines.append("\t".join(values))
+        lines.append("")
+        # The driver's own cursor: its errors become Django's (IntegrityError, …) here.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            copy.write("\n".join(lines).encode("utf-8"))
+
+
 def insert_rows(
     model: type[models.Model],
     columns: Sequence[str],
@@ -41,7 +113,8 @@ def insert_rows(
 ) -> None:
     """Insert plain tuples (values in `columns` order, as Python values) into the model's
     table, bypassing model instances for speed. With `ignore_conflicts`, rows that would break
-    a unique constraint are skipped (`ON CONFLICT DO NOTHING`; no COPY then)."""
+    a unique constraint are skipped (`ON CONFLICT DO NOTHING`; on PostgreSQL one statement
+    over `unnest` of a typed array per column)."""
     if not rows:
         return
     meta = model._meta
@@ -50,9 +123,20 @@ def insert_rows(
     names = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)  # type: ignore[union-attr]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not ignore_conflicts:
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
+            return
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)  # type: ignore[union-attr]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "  # noqa: S608
+                "ON CONFLICT DO NOTHING",
+                [pg_array([row[i] for row in rows]) for i in range(len(fields))],
+            )
             return
         converters = (
             [_sqlite_converter(f) for f in fields]  # type: ignore[arg-type]
@@ -81,10 +165,11 @@ def select_in(
     values: Sequence[Any],
     *,
     lock: bool = False,
+    plain: bool = False,
 ) -> list[tuple]:
     """Rows (raw database values of `columns`) whose `key` column is one of `values`, in
     primary-key order; with `lock`, locked for the transaction (PostgreSQL `FOR UPDATE`;
-    SQLite transactions are already exclusive writers)."""
+    SQLite transactions are already exclusive writers). `plain` as for `pg_array`."""
     if not values:
         return []
     meta = model._meta
@@ -97,10 +182,11 @@ def select_in(
     found: list[tuple] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            key_type = key_field.db_type(connection)  # type: ignore[union-attr]
             cursor.execute(
-                f"SELECT {names} FROM {table} WHERE {key_column} = ANY(%s) ORDER BY {pk}"  # noqa: S608
-                + (" FOR UPDATE" if lock else ""),
-                [list(values)],
+                f"SELECT {names} FROM {table} WHERE {key_column} = ANY(%s::{key_type}[]) "  # noqa: S608
+                f"ORDER BY {pk}" + (" FOR UPDATE" if lock else ""),
+                [pg_array(values, plain=plain)],
             )
             return list(cursor.fetchall())
         convert = _sqlite_converter(key_field)  # type: ignore[arg-type]
@@ -126,33 +212,9 @@ def as_decimal(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def certify_outcomes(
-    table: str, certified_at: dt.datetime, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
-) -> None:
-    """Mark outcomes certified with their credential ids: pairs of (outcome id, credential
-    id)."""
-    if not pairs:
-        return
-    quoted = connection.ops.quote_name(table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {quoted} AS o SET status = 'certified', certified_at = %s, "  # noqa: S608
-                f"credential_id = v.cid FROM unnest(%s::uuid[], %s::uuid[]) AS v(id, cid) "
-                f"WHERE o.id = v.id",
-                [certified_at, [p[0] for p in pairs], [p[1] for p in pairs]],
-            )
-            return
-        at = connection.ops.adapt_datetimefield_value(certified_at)
-        cursor.executemany(
-            f"UPDATE {quoted} SET status = 'certified', certified_at = %s, credential_id = %s "  # noqa: S608
-            f"WHERE id = %s",
-            [(at, cid.hex, oid.hex) for oid, cid in pairs],
-        )
-
-
-def move_heads(table: str, heads: Sequence[tuple[uuid.UUID, int, str, Decimal]]) -> None:
-    """Set archives' chain heads and balances: (archive id, head seq, head hash, balance)."""
+def move_heads(table: str, heads: Sequence[tuple[str, int, str, Decimal]]) -> None:
+    """Set archives' chain heads and balances: (archive id as text, head seq, head hash,
+    balance)."""
     if not heads:
         return
     quoted = connection.ops.quote_name(table)
@@ -162,17 +224,15 @@ def move_heads(table: str, heads: Sequence[tuple[uuid.UUID, int, str, Decimal]])
                 f"UPDATE {quoted} AS a SET head_seq = v.seq, head_hash = v.h, balance = v.b "  # noqa: S608
                 f"FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::numeric[]) "
                 f"AS v(id, seq, h, b) WHERE a.id = v.id",
-                [
-                    [h[0] for h in heads],
-                    [h[1] for h in heads],
-                    [h[2] for h in heads],
-                    [h[3] for h in heads],
-                ],
+                [pg_array([h[i] for h in heads], plain=True) for i in range(4)],
             )
             return
         cursor.executemany(
             f"UPDATE {quoted} SET head_seq = %s, head_hash = %s, balance = %s WHERE id = %s",  # noqa: S608
-            [(seq, digest, str(balance), aid.hex) for aid, seq, digest, balance in heads],
+            [
+                (seq, digest, str(balance), aid.replace("-", ""))
+                for aid, seq, digest, balance in heads
+            ],
         )
 
 

@@ -1,30 +1,36 @@
 """Writing one batch of valid import rows in one transaction: people (dormant when new),
-archives, outcomes, their credentials, chained postings, the batch's row errors and the
-job's counters. A failure anywhere rolls the whole batch back; a rerun skips the rows whose
-(enterprise, external record id) is already in."""
+archives, certified outcomes, their credentials (issued unsigned: `credentials.signing` adds
+the proofs afterwards), chained postings, the batch's row errors and the job's counters. A
+failure anywhere rolls the whole batch back; a rerun skips the rows whose (enterprise,
+external record id) is already in.
+
+Rows travel as database text (`bulk.copy_rows`): on PostgreSQL each table gets one `COPY`
+per batch."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from lifelong.credit_bank import chain
-from lifelong.credit_bank.credentials.issue import issue_outcome_credential
-from lifelong.credit_bank.importing import bulk
+from lifelong.credit_bank.credentials.bulk_issue import BadgeBatch
+from lifelong.credit_bank.importing import bulk, ids
 from lifelong.credit_bank.importing.validate import RowError, ValidRow
 from lifelong.credit_bank.models import (
     Archive,
+    Credential,
     ImportJob,
     ImportRowError,
     Outcome,
     Posting,
     SourceKind,
+    Standard,
 )
 from lifelong.credit_bank.services.ledger import achievement_of
 from lifelong.identity import api as identity
@@ -33,8 +39,8 @@ from lifelong.shared import clock
 T = TypeVar("T")
 LOOKUP_CHUNK = 5000  # below SQLite's limit on bound parameters
 OUTCOME_COLUMNS = (
-    "id",
     "archive",
+    "id",
     "source_kind",
     "source_key",
     "source_organisation",
@@ -51,9 +57,28 @@ OUTCOME_COLUMNS = (
     "status",
     "status_reason",
     "certified_by",
+    "certified_at",
+    "credential_id",
     "import_job",
     "created_at",
 )
+OUTCOME_TEXT = ("source_key", "source_path", "external_id", "title", "evidence")
+CREDENTIAL_COLUMNS = (
+    "id",
+    "kind",
+    "issuer_organisation",
+    "learner",
+    "outcome_id",
+    "name",
+    "code",
+    "credits",
+    "audience",
+    "document",
+    "status_list",
+    "status_index",
+    "issued_at",
+)
+CREDENTIAL_TEXT = ("name", "code", "document")
 POSTING_COLUMNS = (
     "archive",
     "seq",
@@ -67,15 +92,26 @@ POSTING_COLUMNS = (
     "hash",
 )
 ERROR_COLUMNS = ("job", "row", "column", "reason")
+SLOT_ATTEMPTS = 3
 
 
-@dataclass(frozen=True)
+@dataclass
 class Enterprise:
+    """The importing enterprise and its job; one per import run (it keeps the run's credential
+    templates and status slots)."""
+
     job_id: uuid.UUID
     organisation_id: int
     name: str
     path: str
     actor_id: str
+    _badges: BadgeBatch | None = field(default=None, init=False, repr=False)
+
+    @property
+    def badges(self) -> BadgeBatch:
+        if self._badges is None:
+            self._badges = BadgeBatch(organisation_id=self.organisation_id, issuer_name=self.name)
+        return self._badges
 
 
 def source_key(organisation_id: int, external_id: str) -> str:
@@ -98,25 +134,29 @@ def save_errors(job_id: uuid.UUID, errors: Iterable[RowError]) -> None:
 
 
 def _archives(person_ids: list[str]) -> dict[str, list]:
-    """Lock (creating where missing) the archives of these people, in id order so that two
-    imports touching the same people cannot deadlock: person id → [archive id, head seq,
-    head hash, balance]."""
-    now = clock.now()
-    bulk.insert_rows(
-        Archive,
-        ("id", "person", "head_seq", "head_hash", "balance", "created_at"),
-        [(uuid.uuid4(), uuid.UUID(p), 0, chain.GENESIS, Decimal(0), now) for p in person_ids],
-        ignore_conflicts=True,
-    )
-    rows = bulk.select_in(
-        Archive,
-        ["person", "id", "head_seq", "head_hash", "balance"],
-        "person",
-        [uuid.UUID(p) for p in person_ids],
-        lock=True,
-    )
+    """Lock (creating where missing) the archives of these people (ids as text), in id order
+    so that two imports touching the same people cannot deadlock: person id → [archive id
+    (hyphenated), head seq, head hash, balance]."""
+    columns = ["person", "id", "head_seq", "head_hash", "balance"]
+    # 32 hex digits: what both databases take for a UUID (SQLite stores exactly that).
+    hexes = [p.replace("-", "") for p in person_ids]
+    rows = bulk.select_in(Archive, columns, "person", hexes, lock=True, plain=True)
+    if len(rows) < len(hexes):
+        have = {bulk.as_uuid(r[0]).hex for r in rows}
+        missing = [p for p in hexes if p not in have]
+        now = clock.now()
+        bulk.insert_rows(
+            Archive,
+            ("id", "person", "head_seq", "head_hash", "balance", "created_at"),
+            [
+                (uuid.UUID(aid), uuid.UUID(p), 0, chain.GENESIS, Decimal(0), now)
+                for aid, p in zip(ids.uuid4_hex(len(missing)), missing, strict=True)
+            ],
+            ignore_conflicts=True,
+        )
+        rows += bulk.select_in(Archive, columns, "person", missing, lock=True, plain=True)
     return {
-        str(bulk.as_uuid(person)): [bulk.as_uuid(aid), seq, digest, bulk.as_decimal(balance)]
+        str(bulk.as_uuid(person)): [str(bulk.as_uuid(aid)), seq, digest, bulk.as_decimal(balance)]
         for person, aid, seq, digest, balance in rows
     }
 
@@ -134,7 +174,7 @@ def write_batch(
     with transaction.atomic():
         keys = [source_key(enterprise.organisation_id, r.external_id) for r in rows]
         seen = existing_keys(keys)
-        fresh = [r for r, key in zip(rows, keys, strict=True) if key not in seen]
+        fresh = [(r, key) for r, key in zip(rows, keys, strict=True) if key not in seen]
         duplicates = len(rows) - len(fresh)
         save_errors(enterprise.job_id, errors)
         if fresh:
@@ -152,93 +192,196 @@ def write_batch(
     return len(fresh), duplicates
 
 
+@dataclass(frozen=True)
+class _StandardText:
+    """What every outcome, credential and posting of one standard version shares."""
+
+    pk: str
+    title: str
+    type: str
+    credits: str
+    amount: Decimal
+    name: str
+    code: str
+    achievement: dict[str, str]
+
+
+def _standard_texts(rows: Iterable[ValidRow]) -> list[_StandardText]:
+    """Each row's standard version, as text (worked out once per version)."""
+    by_object: dict[int, _StandardText] = {}
+    texts = []
+    for r in rows:
+        text = by_object.get(id(r.standard))
+        if text is None:
+            s: Standard = r.standard
+            achievement = achievement_of(s)
+            text = by_object[id(s)] = _StandardText(
+                pk=str(s.pk),
+                title=s.name[:200],
+                type=s.type,
+                credits=chain.canonical_credits(s.credits),
+                amount=s.credits,
+                name=achievement["name"][:300],
+                code=achievement["code"][:100],
+                achievement=achievement,
+            )
+        texts.append(text)
+    return texts
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
 def _write_fresh(
-    enterprise: Enterprise, fresh: list[ValidRow], checkpoint: Callable[[], None]
+    enterprise: Enterprise,
+    fresh: list[tuple[ValidRow, str]],
+    checkpoint: Callable[[], None],
 ) -> None:
-    people = identity.ensure_dormant_people([(r.name, r.id_number) for r in fresh])
-    person_of = [people[r.id_number] for r in fresh]
+    rows = [r for r, _ in fresh]
+    people = identity.ensure_dormant_people([(r.name, r.id_number) for r in rows])
+    person_of = [people[r.id_number] for r in rows]
     heads = _archives(list(dict.fromkeys(person_of)))
     now = clock.now()
-    today = clock.today()
-    outcome_ids = [uuid.uuid4() for _ in fresh]
-    bulk.insert_rows(
+    at = bulk.db_datetime(now)
+    org = str(enterprise.organisation_id)
+    job = enterprise.job_id.hex
+    standards = _standard_texts(rows)
+    count = len(fresh)
+    outcome_ids = ids.uuid7_hex(count)
+    credential_ids = ids.uuid4_hex(count)
+    archive_hex = {pid: head[0].replace("-", "") for pid, head in heads.items()}
+    bulk.copy_rows(
         Outcome,
         OUTCOME_COLUMNS,
         [
             (
+                archive_hex[pid],
                 oid,
-                heads[pid][0],
                 SourceKind.ENTERPRISE_IMPORT,
-                source_key(enterprise.organisation_id, r.external_id),
-                enterprise.organisation_id,
+                key,
+                org,
                 enterprise.path,
                 r.external_id,
-                r.standard.name[:200],
-                r.standard.type,
-                r.standard.pk,
-                r.standard.credits,
-                r.score,
-                r.hours,
-                r.achieved_on,
+                std.title,
+                std.type,
+                std.pk,
+                std.credits,
+                _text(r.score),
+                _text(r.hours),
+                r.achieved_on.isoformat(),
                 r.evidence,
-                Outcome.Status.PENDING,
+                Outcome.Status.CERTIFIED,
                 "",
-                enterprise.organisation_id,
-                enterprise.job_id,
-                now,
+                org,
+                at,
+                cid,
+                job,
+                at,
             )
-            for oid, pid, r in zip(outcome_ids, person_of, fresh, strict=True)
+            for (r, key), std, pid, oid, cid in zip(
+                fresh, standards, person_of, outcome_ids, credential_ids, strict=True
+            )
         ],
+        text_columns=OUTCOME_TEXT,
     )
     checkpoint()
-    achievements: dict[int, dict[str, str]] = {}
-    pairs = []
-    for oid, pid, r in zip(outcome_ids, person_of, fresh, strict=True):
-        achievement = achievements.get(r.standard.pk)
-        if achievement is None:
-            achievement = achievements[r.standard.pk] = achievement_of(r.standard)
-        credential_id = issue_outcome_credential(
-            outcome_id=str(oid),
-            issuer_organisation_id=enterprise.organisation_id,
-            issuer_name=enterprise.name,
-            learner_person_id=pid,
-            learner_id_number=r.id_number,
-            achievement=achievement,
-            issued_on=today,
-        )
-        pairs.append((oid, uuid.UUID(str(credential_id))))
-    bulk.certify_outcomes(Outcome._meta.db_table, now, pairs)
+    outcome_text = [ids.hyphenated(h) for h in outcome_ids]
+    _issue_badges(enterprise, rows, standards, person_of, outcome_text, credential_ids, at)
+    hasher = chain.posting_hasher(
+        kind=Posting.Kind.ACCRUAL,
+        reverses_id=None,
+        reason="",
+        posted_at=now,
+        actor_id=enterprise.actor_id,
+    )
     postings = []
-    for oid, pid, r in zip(outcome_ids, person_of, fresh, strict=True):
+    for std, pid, oid, otext in zip(standards, person_of, outcome_ids, outcome_text, strict=True):
         head = heads[pid]
-        archive_id, seq, prev = head[0], head[1] + 1, head[2]
-        credits: Decimal = r.standard.credits
-        digest = chain.posting_hash(
-            prev_hash=prev,
-            archive_id=archive_id,
-            seq=seq,
-            kind=Posting.Kind.ACCRUAL,
-            outcome_id=oid,
-            credits=credits,
-            reverses_id=None,
-            reason="",
-            posted_at=now,
-            actor_id=enterprise.actor_id,
-        )
+        seq, prev = head[1] + 1, head[2]
+        digest = hasher(prev, head[0], seq, otext, std.credits)
         postings.append(
             (
-                archive_id,
-                seq,
+                archive_hex[pid],
+                str(seq),
                 Posting.Kind.ACCRUAL,
                 oid,
-                credits,
+                std.credits,
                 "",
-                now,
+                at,
                 enterprise.actor_id,
                 prev,
                 digest,
             )
         )
-        head[1], head[2], head[3] = seq, digest, head[3] + credits
-    bulk.insert_rows(Posting, POSTING_COLUMNS, postings)
-    bulk.move_heads(Archive._meta.db_table, [(h[0], h[1], h[2], h[3]) for h in heads.values()])
+        head[1], head[2], head[3] = seq, digest, head[3] + std.amount
+    bulk.copy_rows(Posting, POSTING_COLUMNS, postings, text_columns=("actor_id",))
+    bulk.move_heads(Archive._meta.db_table, [tuple(h) for h in heads.values()])
+
+
+def _issue_badges(
+    enterprise: Enterprise,
+    rows: list[ValidRow],
+    standards: list[_StandardText],
+    person_of: list[str],
+    outcome_text: list[str],
+    credential_ids: list[str],
+    at: str,
+) -> None:
+    """Each outcome's Open Badge, issued now with a random free status slot and its unsigned
+    document; the proof follows (`credentials.signing`). If another issuer took one of the
+    slots since this run last looked, the insert is refused: it is retried with slots read
+    afresh."""
+    badges = enterprise.badges
+    today = clock.today()
+    distinct = {id(std): std for std in standards}
+    templates = {
+        key: badges.template(std.pk, std.achievement, today) for key, std in distinct.items()
+    }
+    org = str(enterprise.organisation_id)
+    salts = badges.salts(len(rows))
+    for attempt in range(SLOT_ATTEMPTS):
+        slots = badges.slots.take(len(rows))
+        credentials = [
+            (
+                cid,
+                Credential.Kind.OPEN_BADGE,
+                org,
+                pid.replace("-", ""),
+                otext,
+                std.name,
+                std.code,
+                std.credits,
+                "",
+                templates[id(std)].render(
+                    credential_id=ids.hyphenated(cid),
+                    id_number=r.id_number,
+                    salt=salt,
+                    list_id=slot.list_id,
+                    index=slot.index,
+                ),
+                str(slot.list_id),
+                str(slot.index),
+                at,
+            )
+            for r, std, pid, otext, cid, slot, salt in zip(
+                rows, standards, person_of, outcome_text, credential_ids, slots, salts, strict=True
+            )
+        ]
+        try:
+            with transaction.atomic():
+                bulk.copy_rows(
+                    Credential, CREDENTIAL_COLUMNS, credentials, text_columns=CREDENTIAL_TEXT
+                )
+            return
+        except IntegrityError as exc:
+            if not _slot_taken(exc) or attempt == SLOT_ATTEMPTS - 1:
+                raise
+            badges.slots.forget()
+
+
+def _slot_taken(exc: IntegrityError) -> bool:
+    """Whether the insert broke `credential_status_slot` (PostgreSQL names the constraint,
+    SQLite its columns)."""
+    text = str(exc)
+    return "credential_status_slot" in text or "credential.status_index" in text

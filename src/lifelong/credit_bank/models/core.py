@@ -166,7 +166,8 @@ class Outcome(models.Model):
     source_kind = models.CharField(_("来源"), max_length=20, choices=SourceKind.choices)
     # Unique reference of the source record ("import:<org>:<external id>", "catalog:…"): the
     # same record arriving twice is recognised and not deposited again.
-    source_key = models.CharField(max_length=200, unique=True)
+    # (A unique constraint rather than `unique=True`: no second, LIKE-pattern index.)
+    source_key = models.CharField(max_length=200)
     source_organisation = models.ForeignKey(
         "identity.Organisation",
         null=True,
@@ -223,6 +224,7 @@ class Outcome(models.Model):
             models.Index(fields=["archive", "achieved_on"], name="outcome_archive_date"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["source_key"], name="outcome_source_key"),
             models.CheckConstraint(condition=Q(type__in=OutcomeType.values), name="outcome_type"),
             models.CheckConstraint(
                 condition=Q(source_kind__in=SourceKind.values), name="outcome_source_kind"

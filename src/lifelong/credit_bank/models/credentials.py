@@ -68,8 +68,12 @@ class StatusList(models.Model):
 
 
 class Credential(models.Model):
-    """A credential we issued and signed, kept exactly as signed (`document` is the JSON text
-    served to anyone holding the id)."""
+    """A credential we issued. Its id, learner, achievement and status slot are fixed when it
+    is issued; its proof may follow: a credential issued in bulk (an enterprise import) is
+    stored with its unsigned document and `signed_at` empty, and is signed once, by the
+    background signer or the first time anyone reads it (`credentials.signing`). Once signed,
+    `document` is the JSON text served to anyone holding the id, exactly as signed; the
+    database refuses any other change."""
 
     class Kind(models.TextChoices):
         OPEN_BADGE = "ob", _("开放徽章 OpenBadgeCredential")
@@ -83,26 +87,45 @@ class Credential(models.Model):
         related_name="+",
         verbose_name=_("签发机构"),
     )
+    # Indexes are few on purpose (an import adds a credential per row): the learner is
+    # covered by credential_learner_kind, the status list by credential_status_slot and an
+    # outcome's badge by credential_one_badge_per_outcome.
     learner = models.ForeignKey(
-        "identity.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("学习者")
+        "identity.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("学习者"),
     )
     # The certified outcome this Open Badge attests (empty for a transcript).
-    outcome_id = models.CharField(max_length=64, blank=True, db_index=True)
+    outcome_id = models.CharField(max_length=64, blank=True)
     name = models.CharField(_("名称"), max_length=300)
     code = models.CharField(_("标准代码"), max_length=100, blank=True)
     credits = models.DecimalField(_("学分"), null=True, blank=True, max_digits=7, decimal_places=2)
     # For a transcript: the audience it was exported for (a partner code), if any.
     audience = models.CharField(max_length=40, blank=True)
+    # Read it only through `credentials.signing`, which signs a pending credential first.
     document = models.TextField(editable=False)
-    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
+    status_list = models.ForeignKey(
+        StatusList, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     status_index = models.PositiveIntegerField()
     issued_at = models.DateTimeField(_("签发时间"))
+    # When the proof was added; empty while it is pending (`document` is then unsigned).
+    signed_at = models.DateTimeField(_("签名时间"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at"]
         verbose_name = _("可验证凭证")
         verbose_name_plural = _("可验证凭证")
-        indexes = [models.Index(fields=["learner", "kind"], name="credential_learner_kind")]
+        indexes = [
+            models.Index(fields=["learner", "kind"], name="credential_learner_kind"),
+            models.Index(
+                fields=["issued_at"],
+                condition=Q(signed_at__isnull=True),
+                name="credential_pending_proof",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["ob", "clr"]), name="credential_kind"),
             models.UniqueConstraint(

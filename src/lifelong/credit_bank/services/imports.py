@@ -8,15 +8,22 @@ batched, idempotent, crash-safe writes with progress, then the error report.
   repeating rows, adds nothing for rows already in and reports them as duplicates.
 - `dry_run` validates everything and writes nothing but the report; `all_or_nothing`
   validates the whole file first and imports only if no row is invalid.
+- Each imported outcome gets its Open Badge at once, unsigned; when the run ends it enqueues
+  the background signer (`credentials.signing`), and a badge read before then is signed on
+  the spot.
+- The file is read and validated one batch ahead in a second thread while the database
+  writes the current batch.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import queue
 import re
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -185,6 +192,7 @@ class _Run:
     validator_factory: Callable[[], RowValidator]
     total: int
     batches_this_run: int = 0
+    imported_this_run: int = 0
 
 
 def _standards_for(organisation_id: int) -> dict[str, Standard]:
@@ -205,6 +213,8 @@ def run_import(job) -> None:
     try:
         _run_import(imported)
     except Exception as exc:
+        if ImportJob.objects.filter(pk=job.pk, imported_rows__gt=0).exists():
+            _sign_later()  # the batches that did commit
         message = getattr(exc, "message", "") or jobs.GENERIC_FAILURE
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED, message=message[:500], finished_at=clock.now()
@@ -249,10 +259,60 @@ def _run_import(imported: ImportJob) -> None:
         )
     _import(run, storage)
     _finish(run, "导入完成 / Import finished")
+    if run.imported_this_run:
+        _sign_later()
 
 
-def _batches(run: _Run, storage, validator: RowValidator):
-    """Validated batches: (valid rows, errors, rows read)."""
+def _sign_later() -> None:
+    """Enqueue the background signer for the credentials the import issued unsigned."""
+    from lifelong.credit_bank.tasks import sign_pending_credentials_task
+
+    transaction.on_commit(sign_pending_credentials_task.enqueue)
+
+
+Batch = tuple[list[ValidRow], list[RowError], int]
+_END = object()
+
+
+def _batches(run: _Run, storage, validator: RowValidator) -> Iterator[Batch]:
+    """Validated batches: (valid rows, errors, rows read). A second thread reads and
+    validates the next batch while the caller writes this one (it touches no database; the
+    database driver lets it run while the caller waits for the server). An error while
+    reading (a malformed file) is raised here, in order."""
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for batch in _read_batches(run, storage, validator):
+                if not hand_over(batch):
+                    return
+            hand_over(_END)
+        except BaseException as exc:  # handed to the caller, raised there
+            hand_over(exc)
+
+    reader_thread = threading.Thread(target=read, name="credit-bank-import-reader", daemon=True)
+    reader_thread.start()
+    try:
+        while (item := ready.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader_thread.join()
+
+
+def _read_batches(run: _Run, storage, validator: RowValidator) -> Iterator[Batch]:
     size = batch_size()
     with (
         storage.open(run.imported.file_path, "rb") as fh,
@@ -323,7 +383,10 @@ def _import(run: _Run, storage) -> None:
                 raise SimulatedCrash(f"simulated crash after {crash_after} batches")
 
         _grow_total(run, done + read)
-        writer.write_batch(run.enterprise, valid, errors, processed=read, checkpoint=checkpoint)
+        imported, _ = writer.write_batch(
+            run.enterprise, valid, errors, processed=read, checkpoint=checkpoint
+        )
+        run.imported_this_run += imported
         run.batches_this_run += 1
         done += read
         _progress(run, done, "导入中 / Importing")
