@@ -16,6 +16,7 @@ from lifelong.identity.services import ID_CONTEXT, id_number_index
 from lifelong.shared import pii
 from lifelong.shared.errors import Invalid
 from lifelong.shared.ids import InvalidIdentifier, parse_resident_id, validate_resident_id
+from lifelong.shared.sql import pg_array
 
 
 @dataclass(frozen=True)
@@ -120,21 +121,6 @@ def ensure_dormant_people(people) -> dict[str, str]:
 _LOOKUP_CHUNK = 5000  # below SQLite's limit on bound parameters
 
 
-def _pg_array(values) -> str:
-    """A PostgreSQL array literal (None for NULL), passed as one text parameter and cast:
-    the driver quotes one string instead of adapting thousands of items one by one."""
-    items = []
-    for value in values:
-        if value is None:
-            items.append("NULL")
-            continue
-        text = str(value)
-        if "\\" in text or '"' in text:
-            text = text.replace("\\", "\\\\").replace('"', '\\"')
-        items.append(f'"{text}"')
-    return "{" + ",".join(items) + "}"
-
-
 def _people_by_index(index_of: dict[str, str]) -> dict[str, str]:
     """ID number → person id (hyphenated text) for the numbers whose blind index (given) is
     registered."""
@@ -150,7 +136,7 @@ def _people_by_index(index_of: dict[str, str]) -> dict[str, str]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"SELECT {key}, {pk} FROM {table} WHERE {key} = ANY(%s::text[])",  # noqa: S608
-                [_pg_array(indexes)],
+                [pg_array(indexes)],
             )
             rows = cursor.fetchall()
         else:
@@ -215,7 +201,7 @@ def _insert_dormant(people: list[tuple[str, str, str]]) -> None:
                 f"INSERT INTO {table} ({names}) SELECT v.*, {scalars} "  # noqa: S608
                 f"FROM unnest({arrays}) AS v ON CONFLICT DO NOTHING",
                 # In the order of the placeholders: constants, then one array per column.
-                [*constants, *(_pg_array(values) for values in columns.values())],
+                [*constants, *(pg_array(values) for values in columns.values())],
             )
             return
         marks = ", ".join(["%s"] * len(fields))

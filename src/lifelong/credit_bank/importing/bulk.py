@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from lifelong.shared.sql import pg_array
+
 Converter = Callable[[Any], Any] | None
 # Every statement below is built only from model metadata (table and column names, quoted);
 # values always travel as parameters, hence the S608 exemptions.
@@ -30,25 +32,6 @@ def _sqlite_converter(field: models.Field) -> Converter:
     if isinstance(target, models.DecimalField):
         return lambda v: str(v) if isinstance(v, Decimal) else v
     return None
-
-
-def pg_array(values: Sequence[Any], *, plain: bool = False) -> str:
-    """A PostgreSQL array literal of these values (None for NULL), passed as one text
-    parameter and cast (`%s::uuid[]`): the driver then quotes one string instead of adapting
-    each of thousands of items. `plain`: the values are never NULL and their text needs no
-    quoting (UUIDs, hex digests, numbers)."""
-    if plain:
-        return "{" + ",".join(map(str, values)) + "}"
-    items = []
-    for value in values:
-        if value is None:
-            items.append("NULL")
-            continue
-        text = str(value)
-        if "\\" in text or '"' in text:
-            text = text.replace("\\", "\\\\").replace('"', '\\"')
-        items.append(f'"{text}"')
-    return "{" + ",".join(items) + "}"
 
 
 def _copy_escape(value: str) -> str:
@@ -167,9 +150,9 @@ def select_in(
     lock: bool = False,
     plain: bool = False,
 ) -> list[tuple]:
-    """Rows (raw database values of `columns`) whose `key` column is one of `values`, in
-    primary-key order; with `lock`, locked for the transaction (PostgreSQL `FOR UPDATE`;
-    SQLite transactions are already exclusive writers). `plain` as for `pg_array`."""
+    """Rows (raw database values of `columns`) whose `key` column is one of `values`; with
+    `lock`, locked for the transaction in primary-key order (PostgreSQL `FOR UPDATE`; SQLite
+    transactions are already exclusive writers). `plain` as for `pg_array`."""
     if not values:
         return []
     meta = model._meta
@@ -184,8 +167,8 @@ def select_in(
         if connection.vendor == "postgresql":
             key_type = key_field.db_type(connection)  # type: ignore[union-attr]
             cursor.execute(
-                f"SELECT {names} FROM {table} WHERE {key_column} = ANY(%s::{key_type}[]) "  # noqa: S608
-                f"ORDER BY {pk}" + (" FOR UPDATE" if lock else ""),
+                f"SELECT {names} FROM {table} WHERE {key_column} = ANY(%s::{key_type}[])"  # noqa: S608
+                + (f" ORDER BY {pk} FOR UPDATE" if lock else ""),
                 [pg_array(values, plain=plain)],
             )
             return list(cursor.fetchall())
