@@ -224,7 +224,7 @@ class _Stages:
         from lifelong.credit_bank.services import imports
 
         commit = connection.commit
-        connection.commit = self._timed(commit, "commit (deferred foreign-key checks)")
+        connection.commit = self._timed(commit, "commit (deferred foreign-key checks, log flush)")
         self.restore.append((connection, "commit", commit))
         batch, read = writer.write_batch, imports._read_batches
 
@@ -557,9 +557,9 @@ def _print_import(label: str, result: dict, copy_seconds: float | None) -> None:
         f"  (CPU of this thread: {writing_cpu:.1f})"
     )
     for name, seconds in sorted(stages.items(), key=lambda item: -item[1]):
-        print(f"      {name:<44}{seconds:.1f}")
+        print(f"      {name:<50}{seconds:.1f}")
     inner = sum(stages.values())
-    print(f"      {'other (ids, hashes, documents, commit, …)':<44}{whole - inner:.1f}")
+    print(f"      {'other (ids, hashes, documents, …)':<50}{whole - inner:.1f}")
     print(f"    outside the batches (count rows, report, …):      {run['seconds'] - whole:.1f}")
     if "signing" in result:
         sig = result["signing"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -98,8 +99,18 @@ def _describe(exc: Exception) -> str:
     return f"JSON-LD 处理失败 / JSON-LD processing failed: {message} ({code})"
 
 
+# pyld keeps process-wide context caches (cachetools LRU caches) that are not safe to use
+# from two threads at once: one canonicalisation at a time per process.
+_PYLD = threading.Lock()
+
+
 def canonicalize(document: dict[str, Any]) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document, refusing undefined terms."""
+    with _PYLD:
+        return _canonicalize(document)
+
+
+def _canonicalize(document: dict[str, Any]) -> str:
     dropped: list[str] = []
     processor = jsonld.JsonLdProcessor(on_property_dropped=lambda prop: dropped.append(str(prop)))
     options = {"documentLoader": document_loader, "base": None}

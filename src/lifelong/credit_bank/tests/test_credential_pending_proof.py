@@ -229,3 +229,19 @@ def test_the_database_allows_signing_a_pending_credential_once_and_nothing_else(
         rows.update(signed_at=None)
     with pytest.raises(DatabaseError), transaction.atomic():
         Credential.objects.filter(pk=other.pk).delete()
+
+
+def test_the_command_signs_pending_credentials_for_operators(
+    as_user, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _import_for_citizen(as_user, django_capture_on_commit_callbacks, count=3)
+    out = StringIO()
+
+    call_command("credentials", "sign-pending", "--limit", "2", stdout=out)
+    call_command("credentials", "sign-pending", stdout=out)
+
+    assert out.getvalue().splitlines() == ["signed 2; still pending 1", "signed 1; still pending 0"]

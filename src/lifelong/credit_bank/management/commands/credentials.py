@@ -1,5 +1,6 @@
-"""`lifelong credentials sign|verify …`: sign any credential document with an
-eddsa-rdfc-2022 Data Integrity proof, or verify one, from the command line."""
+"""`lifelong credentials sign|verify|sign-pending …`: sign any credential document with an
+eddsa-rdfc-2022 Data Integrity proof, or verify one, from the command line; or add the
+proofs of the credentials an import issued unsigned (what the background signer does)."""
 
 from __future__ import annotations
 
@@ -46,12 +47,27 @@ class Command(BaseCommand):
         sign.add_argument("file", help="JSON document to sign (- for standard input)")
         verify = sub.add_parser("verify", help="Verify a document's proof and status")
         verify.add_argument("file", help="JSON document to verify (- for standard input)")
+        pending = sub.add_parser(
+            "sign-pending", help="Sign the stored credentials whose proof is pending"
+        )
+        pending.add_argument("--limit", type=int, default=None, help="stop after this many")
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "sign":
             self._sign(options)
+        elif options["action"] == "sign-pending":
+            self._sign_pending(options)
         else:
             self._verify(options)
+
+    def _sign_pending(self, options) -> None:
+        from lifelong.credit_bank.credentials import signing
+
+        limit = options["limit"]
+        if limit is not None and limit < 1:
+            raise CommandError("--limit must be at least 1")
+        signed = signing.sign_pending_credentials(limit=limit)
+        self.stdout.write(f"signed {signed}; still pending {signing.pending_count()}")
 
     def _sign(self, options) -> None:
         try:
