@@ -5,6 +5,20 @@ from django.db import migrations, models
 
 from lifelong.shared.append_only import AppendOnly
 
+# SQLite alters a column by rebuilding its table, which drops the table's triggers: the
+# append-only triggers of the rebuilt tables are installed again after the change, and after
+# undoing it.
+REBUILT = (
+    "learning_records_statement",
+    "learning_records_statementagent",
+    "learning_records_statementactivity",
+)
+
+
+def reinstall_append_only(apps, schema_editor):
+    for table in REBUILT:
+        AppendOnly(table).code(apps, schema_editor)
+
 
 class Migration(migrations.Migration):
 
@@ -13,6 +27,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, reverse_code=reinstall_append_only),
         migrations.RemoveIndex(
             model_name='statement',
             name='lr_stmt_verb',
@@ -52,8 +67,5 @@ class Migration(migrations.Migration):
             model_name='statementactivity',
             index=models.Index(fields=['activity_id'], name='lr_stmt_activity_rel', opclasses=['varchar_pattern_ops']),
         ),
-        # SQLite alters a column by rebuilding its table, which drops the table's triggers.
-        AppendOnly("learning_records_statement"),
-        AppendOnly("learning_records_statementagent"),
-        AppendOnly("learning_records_statementactivity"),
+        migrations.RunPython(reinstall_append_only, reverse_code=migrations.RunPython.noop),
     ]
