@@ -25,6 +25,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import re
 import signal
 import socket
 import statistics
@@ -219,24 +220,59 @@ def _template() -> str:
     return json.dumps(statement, ensure_ascii=False)
 
 
-def _batch(template: str, size: int, seed: int) -> bytes:
-    parts = []
-    for i in range(size):
-        n = seed + i
-        parts.append(
-            template.replace("@ID@", str(uuid.uuid4()))
-            .replace("@LEARNER@", str(uuid.UUID(int=n % LEARNERS + 1)))
-            .replace("@VERB@", VERBS[n % len(VERBS)])
-            .replace("@COURSE@", str(n % COURSES))
-            .replace("@UNIT@", str(n % 7))
-            .replace("@REGISTRATION@", str(uuid.UUID(int=(n % LEARNERS) * COURSES + n % COURSES)))
-        )
-    return ("[" + ",".join(parts) + "]").encode()
+class _Batches:
+    """Request bodies for one client: the statement template split once at its placeholders,
+    the values that repeat (learners, registrations) formatted once, fresh random statement
+    ids per batch. The client shares the machine's CPUs with the store, so it stays cheap:
+    about half the CPU of formatting each statement from scratch (8 against 16 µs per
+    statement, measured back to back)."""
+
+    def __init__(self, template: str):
+        pieces = re.split(r"(@[A-Z]+@)", template)
+        self.literals = pieces[0::2]
+        self.slots = pieces[1::2]
+        self.learners: dict[int, str] = {}
+        self.registrations: dict[int, str] = {}
+
+    def _learner(self, n: int) -> str:
+        key = n % LEARNERS
+        text = self.learners.get(key)
+        if text is None:
+            text = self.learners[key] = str(uuid.UUID(int=key + 1))
+        return text
+
+    def _registration(self, n: int) -> str:
+        key = (n % LEARNERS) * COURSES + n % COURSES
+        text = self.registrations.get(key)
+        if text is None:
+            text = self.registrations[key] = str(uuid.UUID(int=key))
+        return text
+
+    def batch(self, size: int, seed: int) -> bytes:
+        randoms = os.urandom(16 * size)
+        parts = []
+        literals, slots = self.literals, self.slots
+        for i in range(size):
+            n = seed + i
+            values = {
+                "@ID@": str(uuid.UUID(bytes=randoms[16 * i : 16 * i + 16], version=4)),
+                "@LEARNER@": self._learner(n),
+                "@VERB@": VERBS[n % len(VERBS)],
+                "@COURSE@": str(n % COURSES),
+                "@UNIT@": str(n % 7),
+                "@REGISTRATION@": self._registration(n),
+            }
+            out = [literals[0]]
+            for slot, literal in zip(slots, literals[1:], strict=True):
+                out.append(values[slot])
+                out.append(literal)
+            parts.append("".join(out))
+        return ("[" + ",".join(parts) + "]").encode()
 
 
 def _client(port: int, batches: int, size: int, index: int, results) -> None:
     """One client connection: POST `batches` batches; report (end time, count, seconds)."""
-    template = _template()
+    batches_of = _Batches(_template())
     headers = {
         "Content-Type": "application/json",
         "X-Experience-API-Version": "1.0.3",
@@ -245,7 +281,7 @@ def _client(port: int, batches: int, size: int, index: int, results) -> None:
     timings = []
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for b in range(batches):
-        body = _batch(template, size, (index * batches + b) * size)
+        body = batches_of.batch(size, (index * batches + b) * size)
         started = time.monotonic()
         for attempt in range(3):
             try:
