@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, models
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
@@ -196,18 +198,162 @@ def _search(
     )
     items: list[Resource] = []
     if outcome.slots:
-        rows = (
-            Resource.objects.select_related("category", "provider", "district")
-            .only(*RESULT_FIELDS)
-            .filter(search_slot__in=outcome.slots)
-        )
-        found = {r.search_slot: r for r in rows}
+        found = _result_rows(state, outcome.slots)
         items = [found[slot] for slot in outcome.slots if slot in found]
     for item in items:
         # Escaped text with <mark>s, for the page and the API to show.
         setattr(item, "title_html", text.highlight(item.title, terms))  # noqa: B010
         setattr(item, "summary_html", text.highlight(item.summary, terms))  # noqa: B010
     return SearchResult(items, outcome.count, page, page_size, outcome.facets, terms)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One table of the page query: the relation from Resource ("" for Resource itself), its
+    model, the selected fields in the model's field order (as `from_db` takes them), where
+    its primary key is among them, and the converters of the database's values."""
+
+    relation: str
+    model: type[models.Model]
+    fields: list[models.Field]
+    attnames: list[str]
+    pk_index: int
+    converters: list[tuple[int, list, Any]]
+
+
+# Relations of a result whose few fields come from what the search already read of the
+# index's generation (category names) and of the regions (reference data), not from a join:
+# each join costs PostgreSQL more to plan than to run. Fields: the primary key, then those
+# of RESULT_FIELDS, in the order `reader.category_names` / `reader.district_names` give them.
+_FROM_SEARCH = {
+    "category": ("id", "code", "name", "name_en"),
+    "district": ("code", "name", "name_en"),
+}
+# By database alias: the page query (SQL up to the slots) and its tables.
+_result_queries: dict[str, tuple[str, list[_Part]]] = {}
+
+
+def _result_query() -> tuple[str, list[_Part]]:
+    """`Resource.objects.select_related(…).only(*RESULT_FIELDS)` written out once: compiling
+    that query costs the ORM more than PostgreSQL spends running it. Without the model's
+    ordering (the page is put in slot order afterwards)."""
+    found = _result_queries.get(connection.alias)
+    if found is not None:
+        return found
+    qn = connection.ops.quote_name
+    wanted: dict[str, set[str]] = {"": set()}
+    for name in RESULT_FIELDS:
+        relation, _, attribute = name.rpartition("__")
+        if relation not in _FROM_SEARCH:
+            wanted.setdefault(relation, set()).add(attribute)
+    meta = Resource._meta
+    for relation, given in _FROM_SEARCH.items():
+        order = [f.attname for f in _link(relation).related_model._meta.concrete_fields]
+        shown = {n.rpartition("__")[2] for n in RESULT_FIELDS if n.startswith(f"{relation}__")}
+        if sorted(given, key=order.index) != list(given) or not shown <= set(given):
+            raise ImproperlyConfigured(f"_FROM_SEARCH[{relation!r}] does not fit the model")
+    # The foreign keys themselves.
+    wanted[""] |= {name for name in [*wanted, *_FROM_SEARCH] if name}
+    parts: list[_Part] = []
+    joins: list[str] = []
+    for relation, names in wanted.items():
+        alias = f"t{len(parts)}"
+        model: type[models.Model] = Resource
+        if relation:
+            link = _link(relation)
+            model = link.related_model
+            joins.append(
+                f"{'LEFT OUTER' if link.null else 'INNER'} JOIN {qn(model._meta.db_table)} {alias}"
+                f" ON {alias}.{qn(link.target_field.column)} = t0.{qn(link.column)}"
+            )
+        pk = model._meta.pk
+        fields: list[Any] = [f for f in model._meta.concrete_fields if f.name in names or f is pk]
+        converters = []
+        for i, f in enumerate(fields):
+            col = f.get_col(alias)
+            functions = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
+            if functions:
+                converters.append((i, functions, col))
+        parts.append(
+            _Part(
+                relation,
+                model,
+                fields,
+                [f.attname for f in fields],
+                fields.index(pk),
+                converters,
+            )
+        )
+    columns = ", ".join(f"t{n}.{qn(f.column)}" for n, p in enumerate(parts) for f in p.fields)
+    # Fixed fragments from the models' metadata; the slots are parameters.
+    sql = (
+        f"SELECT {columns} FROM {qn(meta.db_table)} t0 {' '.join(joins)}"  # noqa: S608
+        f" WHERE t0.{qn(meta.get_field('search_slot').column)} IN "
+    )
+    found = _result_queries[connection.alias] = (sql, parts)
+    return found
+
+
+def _link(relation: str) -> Any:
+    """The foreign key of Resource named `relation`."""
+    return Resource._meta.get_field(relation)
+
+
+def _result_rows(state: reader.Snapshot, slots: list[int]) -> dict[int, Resource]:
+    """The resources in `slots` by slot, in one query: instances with RESULT_FIELDS loaded
+    and the others deferred, their category, provider and district attached, as the ORM's
+    `select_related(…).only(*RESULT_FIELDS)` gives them."""
+    sql, parts = _result_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql + f"({', '.join(['%s'] * len(slots))})", slots)
+        rows = cursor.fetchall()
+    db = connection.alias
+    slot_index = parts[0].attnames.index("search_slot")
+    links = [_link(p.relation) for p in parts[1:]]
+    found: dict[int, Resource] = {}
+    for row in rows:
+        start = 0
+        instances: list[models.Model | None] = []
+        for part in parts:
+            values = list(row[start : start + len(part.fields)])
+            start += len(part.fields)
+            if values[part.pk_index] is None:  # no related row (a nullable foreign key)
+                instances.append(None)
+                continue
+            for i, functions, col in part.converters:
+                for convert in functions:
+                    values[i] = convert(values[i], col, connection)
+            instances.append(part.model.from_db(db, part.attnames, values))
+        resource = instances[0]
+        assert isinstance(resource, Resource)
+        for link, other in zip(links, instances[1:], strict=True):
+            link.set_cached_value(resource, other)
+        found[row[slot_index]] = resource
+    if found:
+        _attach_names(state, list(found.values()))
+    return found
+
+
+def _attach_names(state: reader.Snapshot, resources: list[Resource]) -> None:
+    """Each resource's category and district, from the names the search read."""
+    db = connection.alias
+    categories = reader.category_names(state)
+    if any(r.category_id not in categories for r in resources):  # added since it was read
+        categories = reader.category_names(state, refresh=True)
+    districts = reader.district_names({r.district_id for r in resources if r.district_id})
+    category, district = (_link(name) for name in _FROM_SEARCH)
+    category_model, district_model = category.related_model, district.related_model
+    category_fields, district_fields = _FROM_SEARCH.values()
+    for resource in resources:
+        pk = resource.category_id
+        category.set_cached_value(
+            resource, category_model.from_db(db, category_fields, [pk, *categories[pk]])
+        )
+        code = resource.district_id
+        district.set_cached_value(
+            resource,
+            district_model.from_db(db, district_fields, [code, *districts[code]]) if code else None,
+        )
 
 
 def list_categories() -> list[Category]:

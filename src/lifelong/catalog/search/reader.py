@@ -95,9 +95,16 @@ class _Category:
 
 @dataclass
 class _Upcoming:
-    members: int
-    expires: dt.datetime
+    """What this process knows of the live classes that have not ended, on `day`."""
+
     day: dt.date
+    # Classes ending on a later day (from the postings).
+    later: int
+    # Today's classes whose rows were read (`known`), and those of them not ended (`members`).
+    known: int
+    members: int
+    # Until when `members` stays exact: the earliest end among them (or the end of the day).
+    expires: dt.datetime
 
 
 @dataclass
@@ -107,7 +114,7 @@ class Snapshot:
     generation: str
     facets: dict[Key, int] | None = None
     words: OrderedDict[Key, int] = field(default_factory=OrderedDict)
-    # Postings of the days live classes end on, for the days after `live_from`.
+    # Postings of the days live classes end on, for `live_from` and the days after.
     live_days: dict[str, int] = field(default_factory=dict)
     live_from: dt.date | None = None
     upcoming: _Upcoming | None = None
@@ -153,7 +160,7 @@ def snapshot() -> Snapshot:
 
 def _load(state: Snapshot, words: Sequence[str], today: dt.date) -> dict[Key, int]:
     """The postings of the query's words, fetching in one query whatever this process has
-    not decoded yet: those words, the facet postings, the live-class days after today."""
+    not decoded yet: those words, the facet postings, the live-class days from today on."""
     wanted = [(f, w) for w in words for f in WORD_FIELDS]
     with state.lock:
         have = {key: state.words[key] for key in wanted if key in state.words}
@@ -170,7 +177,7 @@ def _load(state: Snapshot, words: Sequence[str], today: dt.date) -> dict[Key, in
         conditions.append(f"field IN ({', '.join(['%s'] * len(FACET_FIELDS))})")
         params += FACET_FIELDS
     if need_days:
-        conditions.append("(field = %s AND term > %s)")
+        conditions.append("(field = %s AND term >= %s)")
         params += [Field.LIVE_ENDS.value, today.isoformat()]
     if missing:
         conditions.append(f"(field IN (%s, %s) AND term IN ({', '.join(['%s'] * len(missing))}))")
@@ -204,40 +211,55 @@ def _load(state: Snapshot, words: Sequence[str], today: dt.date) -> dict[Key, in
     return {**have, **found}
 
 
-def _upcoming(state: Snapshot, now: dt.datetime) -> int:
-    """Published live classes that have not ended: those ending on a later day from the
-    postings, today's from their rows. Exact until the next of today's classes ends."""
+# Today's classes read by slot at most this many at a time; more, and all of today's are read.
+_UPCOMING_BY_SLOT = 500
+
+
+def _upcoming(state: Snapshot, now: dt.datetime, among: int) -> int:
+    """Those of `among` that are published live classes that have not ended: those ending on
+    a later day from the postings; today's from their rows, read only for the members of
+    `among` not read yet (none when it holds none of today's). Exact until the earliest end
+    among the classes read ends."""
     today = now.astimezone(clock.SHANGHAI).date()
-    cached = state.upcoming
-    if cached is not None and cached.day == today and now < cached.expires:
-        return cached.members
-    later = 0
-    for day, bits in state.live_days.items():
-        if day > today.isoformat():
-            later |= bits
     tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, clock.SHANGHAI)
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        # Slots, and the end time of the earliest only: converting a thousand datetimes
-        # would cost more than the rest of the search.
-        cursor.execute(
+    cached = state.upcoming
+    if cached is None or cached.day != today or now >= cached.expires:
+        later = 0
+        for day, bits in state.live_days.items():
+            if day > today.isoformat():
+                later |= bits
+        cached = state.upcoming = _Upcoming(today, later, 0, 0, tomorrow)
+    todays = state.live_days.get(today.isoformat(), 0)
+    unread = todays & among & ~cached.known
+    if unread:
+        adapt = connection.ops.adapt_datetimefield_value
+        sql = (
             "SELECT search_slot, CASE WHEN ROW_NUMBER() OVER (ORDER BY ends_at) = 1"
             " THEN ends_at END FROM catalog_resource WHERE kind = %s"
-            " AND search_slot IS NOT NULL AND ends_at >= %s AND ends_at < %s",
-            [Kind.LIVE.value, adapt(now), adapt(tomorrow)],
+            " AND search_slot IS NOT NULL AND ends_at >= %s AND ends_at < %s"
         )
-        rows = cursor.fetchall()
-    slots = [slot for slot, _ in rows]
-    first_end = next((end for _, end in rows if end is not None), None)
-    # The set stays exact until the first of these ends (or the day ends).
-    expires = (
-        min(tomorrow, _stored_datetime(first_end) + dt.timedelta(microseconds=1))
-        if first_end is not None
-        else tomorrow
-    )
-    members = later | bitmaps.from_slots(slots)
-    state.upcoming = _Upcoming(members, expires, today)
-    return members
+        params: list = [Kind.LIVE.value, adapt(now), adapt(tomorrow)]
+        wanted = bitmaps.highest(unread, skip=0, take=_UPCOMING_BY_SLOT + 1)
+        if len(wanted) <= _UPCOMING_BY_SLOT:
+            sql += f" AND search_slot IN ({', '.join(['%s'] * len(wanted))})"
+            params += wanted
+        else:
+            unread = todays
+        with connection.cursor() as cursor:
+            # Slots, and the end time of the earliest only: converting a thousand datetimes
+            # would cost more than the rest of the search.
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        first_end = next((end for _, end in rows if end is not None), None)
+        members = bitmaps.from_slots(slot for slot, _ in rows)
+        with state.lock:
+            cached.members |= members
+            if first_end is not None:
+                # The set stays exact until the first of these ends (or the day ends).
+                ends = _stored_datetime(first_end) + dt.timedelta(microseconds=1)
+                cached.expires = min(cached.expires, ends)
+            cached.known |= unread
+    return (cached.later | cached.members) & among
 
 
 def valid_until(state: Snapshot) -> dt.datetime | None:
@@ -280,6 +302,19 @@ def _district_labels(codes: Iterable[str]) -> dict[str, tuple[str, str]]:
     return labels
 
 
+def category_names(state: Snapshot, *, refresh: bool = False) -> dict[int, tuple[str, str, str]]:
+    """(code, name, name_en) of every category by id, as stored, from what `state` knows
+    (one query the first time, or with `refresh`: names change only with a new generation)."""
+    if refresh:
+        state.categories = None
+    return {pk: (c.code, c.name, c.name_en) for pk, c in _categories(state).items()}
+
+
+def district_names(codes: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """(name, name_en) of these districts (and of any read before) by code, as stored."""
+    return _district_labels(codes)
+
+
 def _category_members(state: Snapshot, facets: dict[Key, int], code: str) -> int:
     categories = _categories(state)
     chosen = {pk for pk, c in categories.items() if c.code == code}
@@ -320,7 +355,7 @@ def search(
         if value:
             match &= facets.get((posting_field, value), 0)
     if filters.upcoming and match:
-        match &= _upcoming(state, now)
+        match = _upcoming(state, now, match)
     count = match.bit_count()
     result = Facets()
     if with_facets and count:
@@ -362,7 +397,7 @@ def _facets(state: Snapshot, facets: dict[Key, int], match: int, now: dt.datetim
             )
     for values in (result.category, result.format, result.district):
         values.sort(key=lambda v: (-v.count, v.key))
-    result.upcoming_live = (match & _upcoming(state, now)).bit_count()
+    result.upcoming_live = _upcoming(state, now, match).bit_count()
     return result
 
 

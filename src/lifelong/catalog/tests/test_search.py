@@ -209,6 +209,48 @@ def test_senior_moocs_have_their_own_listing_and_yearly_count(api):
     assert sum(stats["years"].values()) == listing["count"]
 
 
+def test_todays_live_classes_are_read_for_the_searches_that_match_them(
+    db, monkeypatch, django_assert_num_queries
+):
+    from lifelong.catalog.demo import TOPICS
+
+    today = clock.now().astimezone(clock.SHANGHAI).date()
+    moment = dt.datetime.combine(today, dt.time(8), clock.SHANGHAI)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    taiji = demo("0-0-live")
+    hu = demo(f"{[t[1] for t in TOPICS].index('沪语')}-0-live")
+    for resource, hours in ((taiji, 2), (hu, 4)):
+        publishing.update_resource(
+            actor=actor("commission_officer"),
+            resource_id=resource.pk,
+            starts_at=moment + dt.timedelta(hours=hours),
+            ends_at=moment + dt.timedelta(hours=hours + 1),
+        )
+    reader.forget()
+
+    def upcoming(q: str) -> int:
+        return selectors.search_resources(q=q, upcoming=True).count
+
+    assert upcoming("太极拳入门") == 1
+    # the generation, the postings of its words, its live class of today, the page's rows
+    with django_assert_num_queries(4):
+        assert upcoming("沪语入门") == 1
+    monkeypatch.setattr(clock, "now", lambda: moment + dt.timedelta(hours=3, minutes=1))
+    assert (upcoming("太极拳入门"), upcoming("沪语入门")) == (0, 1)
+    monkeypatch.setattr(clock, "now", lambda: moment + dt.timedelta(hours=5, minutes=1))
+    assert (upcoming("沪语入门"), upcoming("太极拳入门")) == (0, 0)
+
+
+def test_a_search_matching_no_live_class_reads_no_live_class(
+    api, django_assert_num_queries, still_clock
+):
+    reader.forget()
+    # the generation, the postings, the categories, the districts, the page's rows
+    with django_assert_num_queries(5):
+        response = api.get("/api/v1/courses", q="入门", format="course")
+    assert response.json()["facets"]["upcoming_live"] == 0
+
+
 def test_a_cold_search_reads_the_index_in_six_queries(api, django_assert_num_queries, still_clock):
     reader.forget()
     # the generation, the postings (facets, live-class days, the query's words), the
@@ -303,3 +345,34 @@ def test_a_cache_that_is_down_does_not_take_search_down(api, monkeypatch):
 
     assert response.status_code == 200
     assert response.json()["count"] >= 6
+
+
+def test_a_page_of_results_is_what_the_orm_would_load(api):
+    """The page query is written out by hand (selectors._result_rows): its resources must be
+    the ORM's `select_related(…).only(*RESULT_FIELDS)` instances, field for field."""
+    slots = list(
+        Resource.objects.exclude(search_slot=None)
+        .order_by("-search_slot")
+        .values_list("search_slot", flat=True)[:80]
+    )
+    mine = selectors._result_rows(reader.snapshot(), slots)
+    orm = {
+        r.search_slot: r
+        for r in Resource.objects.select_related("category", "provider", "district")
+        .only(*selectors.RESULT_FIELDS)
+        .filter(search_slot__in=slots)
+    }
+
+    assert len(slots) == 80
+    assert mine.keys() == orm.keys() == set(slots)
+    for slot, expected in orm.items():
+        got = mine[slot]
+        assert got.get_deferred_fields() == expected.get_deferred_fields()
+        assert (got._state.adding, got._state.db) == (False, expected._state.db)
+        for name in selectors.RESULT_FIELDS:
+            a, b = got, expected
+            for attribute in name.split("__"):
+                if a is None or b is None:
+                    break
+                a, b = getattr(a, attribute), getattr(b, attribute)
+            assert (a, type(a)) == (b, type(b)), (slot, name)
