@@ -3,9 +3,9 @@ corrections (under /api/v1)."""
 
 from __future__ import annotations
 
-import json
 from uuid import UUID
 
+import orjson
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 
@@ -84,9 +84,7 @@ def archive_out(view: selectors.ArchiveView) -> dict:
 def archive_response(view: selectors.ArchiveView) -> HttpResponse:
     """The archive rendered straight to JSON: a learner may hold thousands of outcomes, and
     this shape is fixed by `ArchiveOut` (which the OpenAPI document still shows)."""
-    return HttpResponse(
-        json.dumps(archive_out(view), ensure_ascii=False), content_type="application/json"
-    )
+    return HttpResponse(orjson.dumps(archive_out(view)), content_type="application/json")
 
 
 def _outcome_dict(actor, outcome_id) -> dict:
