@@ -29,7 +29,7 @@ run: $(VENV)/.installed
 	$(BIN)/lifelong collectstatic --no-input -v0
 	$(BIN)/lifelong db_worker --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn lifelong.config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+	$(BIN)/gunicorn lifelong.config.wsgi --preload --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
 
 ## check: lint, format, types, layer contracts, migrations
 check: $(VENV)/.installed-dev

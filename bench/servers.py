@@ -197,6 +197,7 @@ def running_server(database: str, *, workers: int = 2, source: Path = ROOT) -> I
                     [
                         str(BIN / "gunicorn"),
                         "lifelong.config.wsgi",
+                        "--preload",
                         "--bind",
                         f"{host}:{port}",
                         "--workers",

@@ -155,6 +155,7 @@ def _start_server(env: dict, workers: int, log_path: Path) -> tuple[subprocess.P
         [
             str(BIN / "gunicorn"),
             "lifelong.config.wsgi",
+            "--preload",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
