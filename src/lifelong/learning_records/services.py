@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, connection, transaction
+from msgspec import UNSET
 
 from lifelong.learning_records import signatures
 from lifelong.learning_records.access import require_write
@@ -43,6 +44,13 @@ from lifelong.learning_records.validation import (
     format_timestamp,
     validate_statement,
 )
+from lifelong.learning_records.validation.typed import (
+    CommonStatement,
+    TypedStatements,
+    encode_statement,
+    to_dict,
+)
+from lifelong.learning_records.validation.typed import read_statements as read_typed
 from lifelong.shared import clock
 from lifelong.shared.api import record_audit
 from lifelong.shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -160,14 +168,43 @@ def reserve_stored(count: int) -> dt.datetime:
 # ---- Storing statements ----------------------------------------------------------------------
 
 
-@dataclass
 class _Prepared:
-    statement: dict
-    facts: Facts
-    id: str
+    """A valid statement, its facts and its id. A statement read by `validation.typed` keeps
+    its typed form (`typed`); its dict is made only when asked for (a repeated id compared
+    with the stored statement)."""
+
+    __slots__ = ("_statement", "facts", "id", "typed")
+
+    def __init__(
+        self,
+        statement: dict | None,
+        facts: Facts,
+        statement_id: str,
+        typed: CommonStatement | None = None,
+    ):
+        self._statement = statement
+        self.facts = facts
+        self.id = statement_id
+        self.typed = typed
+
+    @property
+    def statement(self) -> dict:
+        if self._statement is None:
+            assert self.typed is not None
+            self._statement = to_dict(self.typed)
+        return self._statement
 
 
-def _prepare(statements: Sequence[object], *, single: bool) -> list[_Prepared]:
+def read_common_statements(body: bytes) -> TypedStatements | None:
+    """A JSON request body of statements of the common shape, read and checked in one typed
+    pass (`validation.typed`), ready for `store_statements`; None for any other body, which
+    the caller reads and has checked the usual way."""
+    return read_typed(body)
+
+
+def _prepare(statements: Sequence[object] | TypedStatements, *, single: bool) -> list[_Prepared]:
+    if isinstance(statements, TypedStatements):
+        return _prepare_typed(statements, single=single)
     if not statements:
         raise StatementInvalid("statements", "没有语句", "no statements were sent")
     if len(statements) > MAX_BATCH:
@@ -187,6 +224,30 @@ def _prepare(statements: Sequence[object], *, single: bool) -> list[_Prepared]:
             )
         seen.add(statement_id)
         prepared.append(_Prepared(raw, facts, statement_id))
+    return prepared
+
+
+def _prepare_typed(checked: TypedStatements, *, single: bool) -> list[_Prepared]:
+    """`_prepare` for statements `validation.typed` read and checked already: the same
+    limits, with the same errors."""
+    statements = checked.statements
+    if not statements:
+        raise StatementInvalid("statements", "没有语句", "no statements were sent")
+    if len(statements) > MAX_BATCH:
+        raise TooLarge(
+            f"一批最多 {MAX_BATCH} 条语句 / A batch holds at most {MAX_BATCH} statements"
+        )
+    prepared: list[_Prepared] = []
+    seen: set[str] = set()
+    for index, (statement, facts) in enumerate(zip(statements, checked.facts, strict=True)):
+        statement_id = str(uuid.uuid4()) if statement.id is UNSET else statement.id
+        if statement_id in seen:
+            path = "statement" if single else f"statements[{index}]"
+            raise StatementInvalid(
+                f"{path}.id", "同一批中的语句 id 重复", "two statements of the batch share an id"
+            )
+        seen.add(statement_id)
+        prepared.append(_Prepared(None, facts, statement_id, statement))
     return prepared
 
 
@@ -221,6 +282,8 @@ def _payload(item: _Prepared, stored: str, authority: bytes) -> bytes:
     """The statement as stored and returned (UTF-8 JSON): the store's id, timestamp (when
     absent), stored, version (when absent) and authority. The authority is the same for the
     whole batch, so it is encoded once (as `,"authority":{…}}`) and closes each statement."""
+    if item.typed is not None:
+        return encode_statement(item.typed, item.id, stored, STATEMENT_VERSION) + authority
     out: dict[str, object] = {"id": item.id}
     for key, value in item.statement.items():
         if key != "id" and key != "stored" and key != "authority":
@@ -268,11 +331,12 @@ def _check_voiding(client: LrsClient, new: list[_Prepared]) -> list[tuple[str, s
 def store_statements(
     *,
     client: LrsClient,
-    statements: Sequence[object],
+    statements: Sequence[object] | TypedStatements,
     single: bool = False,
     attachments: Iterable[AttachmentPart] = (),
 ) -> list[str]:
-    """Validate and store statements as `client`; return their ids in order.
+    """Validate and store statements as `client`; return their ids in order. `statements`
+    may also be a body `validation.typed` read and checked already (`single` as it says).
 
     A statement whose id is stored already is left untouched: the same statement again is
     accepted, another one under that id is a Conflict. Raises StatementInvalid (400),

@@ -252,9 +252,14 @@ def statements(request: HttpRequest) -> HttpResponse:
 
 
 def _read_statements(xapi: XapiRequest) -> tuple[object, list[services.AttachmentPart]]:
+    """The body as a statement or a list of them; or, for statements of the common shape,
+    already checked (`services.TypedStatements`)."""
     if xapi.media_type == "multipart/mixed":
         document, parts = multipart.parse(xapi.body, xapi.content_type)
     elif xapi.media_type == "application/json":
+        checked = services.read_common_statements(xapi.body)
+        if checked is not None:
+            return checked, []
         document, parts = xapi.body, []
     else:
         raise BadRequest(
@@ -275,6 +280,15 @@ def _put(xapi: XapiRequest, client: LrsClient) -> HttpResponse:
         raise BadRequest("PUT 须带 statementId 参数 / PUT needs the statementId parameter")
     statement_id = require_uuid(xapi.params["statementId"], "statementId")
     statement, parts = _read_statements(xapi)
+    if isinstance(statement, services.TypedStatements) and statement.single:
+        checked = statement.statements[0]  # valid, its id lowercase
+        if checked.id and checked.id != statement_id:
+            raise StatementInvalid(
+                "statement.id", "与 statementId 参数不一致", "does not match statementId"
+            )
+        checked.id = statement_id
+        services.store_statements(client=client, statements=statement, single=True)
+        return HttpResponse(status=204)
     if not isinstance(statement, dict):
         raise BadRequest("PUT 的内容须为一条语句 / PUT takes one statement object")
     if "id" in statement:
@@ -294,7 +308,9 @@ def _post(xapi: XapiRequest, client: LrsClient) -> HttpResponse:
             f"POST 不接受参数 {sorted(xapi.params)} / POST does not take {sorted(xapi.params)}"
         )
     document, parts = _read_statements(xapi)
-    if isinstance(document, dict):
+    if isinstance(document, services.TypedStatements):
+        ids = services.store_statements(client=client, statements=document, single=document.single)
+    elif isinstance(document, dict):
         ids = services.store_statements(
             client=client, statements=[document], single=True, attachments=parts
         )
