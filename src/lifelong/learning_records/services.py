@@ -202,15 +202,19 @@ def read_common_statements(body: bytes) -> TypedStatements | None:
     return read_typed(body)
 
 
-def _prepare(statements: Sequence[object] | TypedStatements, *, single: bool) -> list[_Prepared]:
-    if isinstance(statements, TypedStatements):
-        return _prepare_typed(statements, single=single)
-    if not statements:
+def _check_batch_size(count: int) -> None:
+    if not count:
         raise StatementInvalid("statements", "没有语句", "no statements were sent")
-    if len(statements) > MAX_BATCH:
+    if count > MAX_BATCH:
         raise TooLarge(
             f"一批最多 {MAX_BATCH} 条语句 / A batch holds at most {MAX_BATCH} statements"
         )
+
+
+def _prepare(statements: Sequence[object] | TypedStatements, *, single: bool) -> list[_Prepared]:
+    if isinstance(statements, TypedStatements):
+        return _prepare_typed(statements, single=single)
+    _check_batch_size(len(statements))
     prepared: list[_Prepared] = []
     seen: set[str] = set()
     for index, raw in enumerate(statements):
@@ -231,12 +235,7 @@ def _prepare_typed(checked: TypedStatements, *, single: bool) -> list[_Prepared]
     """`_prepare` for statements `validation.typed` read and checked already: the same
     limits, with the same errors."""
     statements = checked.statements
-    if not statements:
-        raise StatementInvalid("statements", "没有语句", "no statements were sent")
-    if len(statements) > MAX_BATCH:
-        raise TooLarge(
-            f"一批最多 {MAX_BATCH} 条语句 / A batch holds at most {MAX_BATCH} statements"
-        )
+    _check_batch_size(len(statements))
     prepared: list[_Prepared] = []
     seen: set[str] = set()
     for index, (statement, facts) in enumerate(zip(statements, checked.facts, strict=True)):

@@ -37,6 +37,28 @@ class Facts:
         self.related_activities: set[str] = set()
         self.attachments: list[dict] = []
 
+    @classmethod
+    def of_common(
+        cls,
+        *,
+        verb_id: str,
+        actor_ifi: str,
+        activity_id: str,
+        registration: str | None,
+        timestamp: dt.datetime | None,
+        related_activities: set[str],
+    ) -> Facts:
+        """The facts of a statement of the common shape (an agent does something to an
+        activity), as the one-pass and typed checks report them."""
+        facts = cls()
+        facts.verb_id = verb_id
+        facts.actor_ifi = actor_ifi
+        facts.activity_id = activity_id
+        facts.registration = registration
+        facts.timestamp = timestamp
+        facts.related_activities = related_activities
+        return facts
+
     @property
     def is_voiding(self) -> bool:
         return self.verb_id == VOIDED_VERB

@@ -155,14 +155,14 @@ def common_statement_facts(statement: Any) -> Facts | None:
         mapping = statement["context"]["contextActivities"]
         for kind in singles:
             mapping[kind] = [mapping[kind]]
-    facts = Facts()
-    facts.verb_id = verb_id
-    facts.actor_ifi = actor_key
-    facts.activity_id = activity_id
-    facts.registration = registration
-    facts.timestamp = timestamp
-    facts.related_activities = related
-    return facts
+    return Facts.of_common(
+        verb_id=verb_id,
+        actor_ifi=actor_key,
+        activity_id=activity_id,
+        registration=registration,
+        timestamp=timestamp,
+        related_activities=related,
+    )
 
 
 def _agent_key(agent: Any) -> str | None:
@@ -292,13 +292,7 @@ def _result(result: Any) -> bool:
                 high = float(value)
             else:
                 return False
-        if scaled is not None and not -1 <= scaled <= 1:
-            return False
-        if low is not None and high is not None and not low < high:
-            return False
-        if raw is not None and low is not None and raw < low:
-            return False
-        if raw is not None and high is not None and raw > high:
+        if not score_in_range(scaled, raw, low, high):
             return False
     if "success" in result:
         count += 1
@@ -322,3 +316,16 @@ def _result(result: Any) -> bool:
         if not _extensions(result["extensions"]):
             return False
     return len(result) == count
+
+
+def score_in_range(
+    scaled: float | None, raw: float | None, low: float | None, high: float | None
+) -> bool:
+    """The score rules: scaled within [-1, 1], min below max, raw between them."""
+    if scaled is not None and not -1 <= scaled <= 1:
+        return False
+    if low is not None and high is not None and not low < high:
+        return False
+    if raw is not None and low is not None and raw < low:
+        return False
+    return raw is None or high is None or raw <= high

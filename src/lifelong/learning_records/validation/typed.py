@@ -26,6 +26,7 @@ from msgspec import UNSET, UnsetType, field
 
 from lifelong.learning_records.validation.agents import ifi_key
 from lifelong.learning_records.validation.facts import VOIDED_VERB, Facts
+from lifelong.learning_records.validation.fast import score_in_range
 from lifelong.learning_records.validation.primitives import (
     _DIGITS_AS_ZERO,
     _LONG_DIGITS,
@@ -40,6 +41,7 @@ from lifelong.learning_records.validation.primitives import (
     is_uuid,
     parse_timestamp,
 )
+from lifelong.learning_records.validation.shapes import CONTEXT_ACTIVITY_KEYS
 
 # The expressions of `primitives`, as msgspec constraints (msgspec searches with `re`; every
 # expression is anchored at both ends, so a search is a match). Language tags, UUIDs and the
@@ -153,6 +155,9 @@ class TypedStatements:
         self.single = single
 
 
+# The kinds of context activities, in a fixed order (the properties of ContextActivities).
+_CONTEXT_KINDS = tuple(sorted(CONTEXT_ACTIVITY_KEYS))
+
 _decoder = msgspec.json.Decoder(list[CommonStatement] | CommonStatement)
 _encoder = msgspec.json.Encoder()
 
@@ -223,25 +228,14 @@ def statement_facts(statement: CommonStatement) -> Facts | None:
             return None
         mapping = context.context_activities
         if mapping is not UNSET:
-            if mapping.parent is not UNSET:
-                if mapping.parent.__class__ is Activity:
-                    mapping.parent = [mapping.parent]  # type: ignore[list-item]
-                if not _related(mapping.parent, related):  # type: ignore[arg-type]
-                    return None
-            if mapping.grouping is not UNSET:
-                if mapping.grouping.__class__ is Activity:
-                    mapping.grouping = [mapping.grouping]  # type: ignore[list-item]
-                if not _related(mapping.grouping, related):  # type: ignore[arg-type]
-                    return None
-            if mapping.category is not UNSET:
-                if mapping.category.__class__ is Activity:
-                    mapping.category = [mapping.category]  # type: ignore[list-item]
-                if not _related(mapping.category, related):  # type: ignore[arg-type]
-                    return None
-            if mapping.other is not UNSET:
-                if mapping.other.__class__ is Activity:
-                    mapping.other = [mapping.other]  # type: ignore[list-item]
-                if not _related(mapping.other, related):  # type: ignore[arg-type]
+            for kind in _CONTEXT_KINDS:
+                activities = getattr(mapping, kind)
+                if activities is UNSET:
+                    continue
+                if activities.__class__ is Activity:
+                    activities = [activities]
+                    setattr(mapping, kind, activities)
+                if not _related(activities, related):
                     return None
 
     timestamp = None
@@ -254,14 +248,14 @@ def statement_facts(statement: CommonStatement) -> Facts | None:
     if statement_id is not UNSET:
         statement.id = statement_id.lower()
 
-    facts = Facts()
-    facts.verb_id = verb_id
-    facts.actor_ifi = actor_key
-    facts.activity_id = activity_id
-    facts.registration = registration
-    facts.timestamp = timestamp
-    facts.related_activities = related
-    return facts
+    return Facts.of_common(
+        verb_id=verb_id,
+        actor_ifi=actor_key,
+        activity_id=activity_id,
+        registration=registration,
+        timestamp=timestamp,
+        related_activities=related,
+    )
 
 
 def _related(activities: list[Activity], related: set[str]) -> bool:
@@ -343,13 +337,7 @@ def _result(result: Result) -> bool:
         raw = None if score.raw is UNSET else float(score.raw)
         low = None if score.min is UNSET else float(score.min)
         high = None if score.max is UNSET else float(score.max)
-        if scaled is not None and not -1 <= scaled <= 1:
-            return False
-        if low is not None and high is not None and not low < high:
-            return False
-        if raw is not None and low is not None and raw < low:
-            return False
-        if raw is not None and high is not None and raw > high:
+        if not score_in_range(scaled, raw, low, high):
             return False
     if result.duration is not UNSET and not is_duration(result.duration):
         return False
