@@ -3,13 +3,15 @@ standards, programmes, imports and conversion applications."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 from lifelong.credit_bank import access, chain
 from lifelong.credit_bank.models import (
@@ -104,13 +106,41 @@ def _totals(outcomes: list[dict[str, Any]]) -> Totals:
     return totals
 
 
+_ROW_COLUMNS = tuple(c for c in OUTCOME_COLUMNS if c != "certified_at")
+_ROW_KEYS = (*_ROW_COLUMNS, "certified_at")
+_UNREAD = dt.datetime.min
+
+
+def _stored_moment(text: str) -> dt.datetime:
+    """A stored time stamp's text as the aware UTC datetime the ORM gives (PostgreSQL writes
+    the offset; SQLite keeps UTC without one)."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
 def _outcome_rows(queryset) -> list[dict[str, Any]]:
     """Outcomes as plain dicts, newest first: one query for the outcomes, one for their
     standards (few), one for the organisations' names."""
-    rows = [
-        dict(zip(OUTCOME_COLUMNS, values, strict=True))
-        for values in queryset.order_by("-achieved_on", "-created_at").values_list(*OUTCOME_COLUMNS)
-    ]
+    # The certification time is read as text and parsed here: the database driver's loader
+    # for time stamps (in Python, with Django's time-zone handling) took half of the time of
+    # reading a thousand outcomes on PostgreSQL. Outcomes certified together share the text.
+    values = (
+        queryset.order_by("-achieved_on", "-created_at")
+        .annotate(certified_at_text=Cast("certified_at", TextField()))
+        .values_list(*_ROW_COLUMNS, "certified_at_text")
+    )
+    moments: dict[str | None, dt.datetime | None] = {None: None}
+    rows = []
+    for row in values:
+        r = dict(zip(_ROW_KEYS, row, strict=True))
+        text = r["certified_at"]
+        moment = moments.get(text, _UNREAD)
+        if moment is _UNREAD:
+            moment = moments[text] = _stored_moment(text)
+        r["certified_at"] = moment
+        rows.append(r)
     standard_ids = {r["standard_id"] for r in rows if r["standard_id"]}
     standards = {
         pk: {"code": code, "version": version, "name": name, "level": level}

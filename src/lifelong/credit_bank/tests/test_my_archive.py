@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -77,3 +79,25 @@ def test_archive_query_count_does_not_grow_with_outcomes(as_user):
     # archive, outcomes, their standards, organisation names — whether the archive holds 5
     # outcomes or 5,000
     assert len(queries) == 8, [q["sql"][:80] for q in queries]
+
+
+def test_certification_times_are_those_the_database_holds(as_user):
+    """The archive reads certification times as text and parses them itself (the driver's
+    loader is slow): they must be the ORM's values, to the microsecond, in UTC."""
+    from lifelong.credit_bank import selectors
+    from lifelong.credit_bank.models import Outcome
+
+    body = as_user("citizen").get("/api/v1/me/archive").json()
+    certified = [o for o in body["outcomes"] if o["certified_at"]]
+    assert len(certified) >= 4
+    stored = dict(
+        Outcome.objects.filter(pk__in=[o["id"] for o in certified]).values_list(
+            "id", "certified_at"
+        )
+    )
+    for outcome in certified:
+        expected = stored[UUID(outcome["id"])]
+        assert outcome["certified_at"] == expected.isoformat()
+    rows = selectors._outcome_rows(Outcome.objects.filter(pk__in=list(stored)))
+    assert {r["id"]: r["certified_at"] for r in rows} == stored
+    assert all(r["certified_at"].utcoffset() == dt.timedelta(0) for r in rows)
