@@ -50,7 +50,6 @@ from lifelong.learning_records.validation.typed import (
     encode_statement,
     to_dict,
 )
-from lifelong.learning_records.validation.typed import read_statements as read_typed
 from lifelong.shared import clock
 from lifelong.shared.api import record_audit
 from lifelong.shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -193,13 +192,6 @@ class _Prepared:
             assert self.typed is not None
             self._statement = to_dict(self.typed)
         return self._statement
-
-
-def read_common_statements(body: bytes) -> TypedStatements | None:
-    """A JSON request body of statements of the common shape, read and checked in one typed
-    pass (`validation.typed`), ready for `store_statements`; None for any other body, which
-    the caller reads and has checked the usual way."""
-    return read_typed(body)
 
 
 def _check_batch_size(count: int) -> None:

@@ -36,6 +36,8 @@ from lifelong.learning_records.validation import (
     require_uuid,
     validate_agent_parameter,
 )
+from lifelong.learning_records.validation.typed import TypedStatements
+from lifelong.learning_records.validation.typed import read_statements as read_typed_statements
 from lifelong.shared.errors import DomainError, Invalid, NotFound
 
 XAPI_VERSION = "1.0.3"
@@ -253,11 +255,11 @@ def statements(request: HttpRequest) -> HttpResponse:
 
 def _read_statements(xapi: XapiRequest) -> tuple[object, list[services.AttachmentPart]]:
     """The body as a statement or a list of them; or, for statements of the common shape,
-    already checked (`services.TypedStatements`)."""
+    already checked (`TypedStatements`)."""
     if xapi.media_type == "multipart/mixed":
         document, parts = multipart.parse(xapi.body, xapi.content_type)
     elif xapi.media_type == "application/json":
-        checked = services.read_common_statements(xapi.body)
+        checked = read_typed_statements(xapi.body)
         if checked is not None:
             return checked, []
         document, parts = xapi.body, []
@@ -280,7 +282,7 @@ def _put(xapi: XapiRequest, client: LrsClient) -> HttpResponse:
         raise BadRequest("PUT 须带 statementId 参数 / PUT needs the statementId parameter")
     statement_id = require_uuid(xapi.params["statementId"], "statementId")
     statement, parts = _read_statements(xapi)
-    if isinstance(statement, services.TypedStatements) and statement.single:
+    if isinstance(statement, TypedStatements) and statement.single:
         checked = statement.statements[0]  # valid, its id lowercase
         if checked.id and checked.id != statement_id:
             raise StatementInvalid(
@@ -308,7 +310,7 @@ def _post(xapi: XapiRequest, client: LrsClient) -> HttpResponse:
             f"POST 不接受参数 {sorted(xapi.params)} / POST does not take {sorted(xapi.params)}"
         )
     document, parts = _read_statements(xapi)
-    if isinstance(document, services.TypedStatements):
+    if isinstance(document, TypedStatements):
         ids = services.store_statements(client=client, statements=document, single=document.single)
     elif isinstance(document, dict):
         ids = services.store_statements(

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifelong.learning_records.tests.test_invalid_statements import INVALID, VALID
-from lifelong.learning_records.tests.xapi import BASE, VOIDED, Xapi, statement
+from lifelong.learning_records.tests.xapi import BASE, VOIDED, Xapi, content_statement, statement
 from lifelong.learning_records.validation import Facts, StatementInvalid
 from lifelong.learning_records.validation.fast import common_statement_facts
 from lifelong.learning_records.validation.statements import check_statement
@@ -240,39 +240,10 @@ def test_the_one_pass_check_accepts_only_what_the_full_check_accepts(raw):
 
 
 def test_common_statements_take_the_one_pass_check():
-    bench_like = {
-        "id": str(uuid.uuid4()).upper(),
-        "actor": {
-            "objectType": "Agent",
-            "account": {"homePage": "https://lifelong.sh.cn", "name": str(uuid.uuid4())},
-        },
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/passed", "display": {"zh-CN": "通过"}},
-        "object": {
-            "objectType": "Activity",
-            "id": "https://lifelong.sh.cn/xapi/activities/catalog/resources/7/units/3",
-            "definition": {
-                "name": {"zh-CN": "单元 3"},
-                "type": "http://adlnet.gov/expapi/activities/media",
-            },
-        },
-        "result": {
-            "score": {"scaled": 0.85, "raw": 85, "min": 0, "max": 100},
-            "success": True,
-            "completion": True,
-            "duration": "PT12M30.5S",
-            "extensions": {"https://lifelong.sh.cn/xapi/extensions/position-seconds": None},
-        },
-        "context": {
-            "registration": str(uuid.uuid4()),
-            "platform": "demo content system",
-            "language": "zh-CN",
-            "contextActivities": {
-                "parent": {"id": "https://lifelong.sh.cn/xapi/activities/catalog/resources/7"}
-            },
-        },
-        "timestamp": "2026-05-01T08:00:00.000+08:00",
-        "version": "1.0.3",
-    }
+    bench_like = content_statement()
+    bench_like["result"]["duration"] = "PT12M30.5S"
+    bench_like["context"]["registration"] = bench_like["context"]["registration"].lower()
+    bench_like["version"] = "1.0.3"
     for raw in (bench_like, statement(), copy.deepcopy(BASE)):
         fast, fast_copy, full, full_copy = _judge(raw)
         assert fast is not None and full is not None

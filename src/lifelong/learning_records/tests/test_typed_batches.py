@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 from lifelong.learning_records import services
 from lifelong.learning_records.models import Statement
 from lifelong.learning_records.tests.test_one_pass_validation import statements, valid_shaped
-from lifelong.learning_records.tests.xapi import BASE, VOIDED, Xapi, statement
+from lifelong.learning_records.tests.xapi import (
+    BASE,
+    VOIDED,
+    Xapi,
+    content_statement,
+    statement,
+)
 from lifelong.learning_records.validation import Facts, StatementInvalid, parse_json
 from lifelong.learning_records.validation.fast import common_statement_facts
 from lifelong.learning_records.validation.statements import check_statement
@@ -96,37 +102,10 @@ def test_common_statements_the_one_pass_check_accepts_take_the_typed_pass(raw):
     assert (_agree(_body([raw])) is not None) == accepted
 
 
-BENCH_LIKE = {
-    "id": str(uuid.uuid4()).upper(),
-    "actor": {
-        "objectType": "Agent",
-        "account": {"homePage": "https://lifelong.sh.cn", "name": str(uuid.uuid4())},
-    },
-    "verb": {"id": "http://adlnet.gov/expapi/verbs/passed", "display": {"zh-CN": "通过"}},
-    "object": {
-        "objectType": "Activity",
-        "id": "https://lifelong.sh.cn/xapi/activities/catalog/resources/7/units/3",
-        "definition": {
-            "name": {"zh-CN": "单元 3"},
-            "type": "http://adlnet.gov/expapi/activities/media",
-        },
-    },
-    "result": {
-        "score": {"scaled": 0.85, "raw": 85, "min": 0, "max": 100.0},
-        "completion": True,
-        "duration": "PT12M30S",
-        "extensions": {EXTENSION: [1, 2.5, None, {"a": "b"}]},
-    },
-    "context": {
-        "registration": str(uuid.uuid4()).upper(),
-        "platform": "demo content system",
-        "language": "zh-CN",
-        "contextActivities": {
-            "parent": {"id": "https://lifelong.sh.cn/xapi/activities/catalog/resources/7"}
-        },
-    },
-    "timestamp": "2026-05-01T08:00:00.000+08:00",
-}
+BENCH_LIKE = content_statement()
+del BENCH_LIKE["result"]["success"]
+BENCH_LIKE["result"]["score"]["max"] = 100.0
+BENCH_LIKE["result"]["extensions"] = {EXTENSION: [1, 2.5, None, {"a": "b"}]}
 
 
 def test_common_statements_are_normalised_like_the_usual_way():

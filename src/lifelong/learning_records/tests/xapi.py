@@ -91,6 +91,44 @@ def statement(**changes) -> dict:
     return made
 
 
+def content_statement() -> dict:
+    """A statement in the shape outside content systems send most (the xAPI ingestion
+    benchmark sends it): an account agent, a scored and completed unit with its course as the
+    parent, a registration, ids in capitals; fresh ids each time."""
+    return {
+        "id": str(uuid.uuid4()).upper(),
+        "actor": {
+            "objectType": "Agent",
+            "account": {"homePage": "https://lifelong.sh.cn", "name": str(uuid.uuid4())},
+        },
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/passed", "display": {"zh-CN": "通过"}},
+        "object": {
+            "objectType": "Activity",
+            "id": "https://lifelong.sh.cn/xapi/activities/catalog/resources/7/units/3",
+            "definition": {
+                "name": {"zh-CN": "单元 3"},
+                "type": "http://adlnet.gov/expapi/activities/media",
+            },
+        },
+        "result": {
+            "score": {"scaled": 0.85, "raw": 85, "min": 0, "max": 100},
+            "success": True,
+            "completion": True,
+            "duration": "PT12M30S",
+            "extensions": {"https://lifelong.sh.cn/xapi/extensions/position-seconds": None},
+        },
+        "context": {
+            "registration": str(uuid.uuid4()).upper(),
+            "platform": "demo content system",
+            "language": "zh-CN",
+            "contextActivities": {
+                "parent": {"id": "https://lifelong.sh.cn/xapi/activities/catalog/resources/7"}
+            },
+        },
+        "timestamp": "2026-05-01T08:00:00.000+08:00",
+    }
+
+
 def agent(name: str) -> dict:
     return {"objectType": "Agent", "mbox": f"mailto:{name}@example.com"}
 

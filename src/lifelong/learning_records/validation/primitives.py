@@ -122,11 +122,11 @@ def require_irl(value: Any, path: str) -> str:
     return text
 
 
-_MAILTO_RE = re.compile(r"^mailto:[^@\s:/]+@[^@\s/?#]+\.[^@\s/?#]+\Z")
+MAILTO_RE = re.compile(r"^mailto:[^@\s:/]+@[^@\s/?#]+\.[^@\s/?#]+\Z")
 
 
 def is_mailto(text: str) -> bool:
-    return len(text) <= MAX_IRI_LENGTH and _MAILTO_RE.match(text) is not None
+    return len(text) <= MAX_IRI_LENGTH and MAILTO_RE.match(text) is not None
 
 
 def require_mailto(value: Any, path: str) -> str:
@@ -136,11 +136,11 @@ def require_mailto(value: Any, path: str) -> str:
     return text
 
 
-_SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}\Z")
+SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}\Z")
 
 
 def is_sha1(text: str) -> bool:
-    return _SHA1_RE.match(text) is not None
+    return SHA1_RE.match(text) is not None
 
 
 def require_sha1(value: Any, path: str) -> str:
@@ -345,6 +345,12 @@ _DIGITS_AS_ZERO = bytes(48 if 48 <= code <= 57 else 32 for code in range(256))
 _LONG_DIGITS = b"0" * 19
 
 
+def may_hold_long_integer(data: bytes) -> bool:
+    """Whether a JSON document has a run of 19 digits or more, which may be an integer beyond
+    64 bits (orjson and msgspec cannot keep one exactly)."""
+    return _LONG_DIGITS in data.translate(_DIGITS_AS_ZERO)
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -364,7 +370,7 @@ def parse_json(raw: bytes | str) -> Any:
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
     if data[:3] == b"\xef\xbb\xbf":
         data = data[3:]
-    if _LONG_DIGITS not in data.translate(_DIGITS_AS_ZERO):
+    if not may_hold_long_integer(data):
         return orjson.loads(data)
     try:
         text = data.decode("utf-8")

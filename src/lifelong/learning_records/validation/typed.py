@@ -28,17 +28,16 @@ from lifelong.learning_records.validation.agents import ifi_key
 from lifelong.learning_records.validation.facts import VOIDED_VERB, Facts
 from lifelong.learning_records.validation.fast import score_in_range
 from lifelong.learning_records.validation.primitives import (
-    _DIGITS_AS_ZERO,
-    _LONG_DIGITS,
-    _MAILTO_RE,
-    _SHA1_RE,
+    MAILTO_RE,
     MAX_IRI_LENGTH,
+    SHA1_RE,
     is_duration,
     is_iri,
     is_irl,
     is_language_tag,
     is_statement_version,
     is_uuid,
+    may_hold_long_integer,
     parse_timestamp,
 )
 from lifelong.learning_records.validation.shapes import CONTEXT_ACTIVITY_KEYS
@@ -48,8 +47,8 @@ from lifelong.learning_records.validation.shapes import CONTEXT_ACTIVITY_KEYS
 # version are checked on the structs instead: a statement holds several of them, and there
 # the checks of `primitives`, which remember the tags seen, cost less than msgspec running
 # the expressions on every value.
-Mailto = Annotated[str, msgspec.Meta(max_length=MAX_IRI_LENGTH, pattern=_MAILTO_RE.pattern)]
-Sha1 = Annotated[str, msgspec.Meta(pattern=_SHA1_RE.pattern)]
+Mailto = Annotated[str, msgspec.Meta(max_length=MAX_IRI_LENGTH, pattern=MAILTO_RE.pattern)]
+Sha1 = Annotated[str, msgspec.Meta(pattern=SHA1_RE.pattern)]
 LanguageMap = dict[str, str]  # keys are language tags (checked below)
 Extensions = dict[str, Any]  # keys are IRIs (checked below); values are never judged
 
@@ -165,7 +164,7 @@ _encoder = msgspec.json.Encoder()
 def read_statements(body: bytes) -> TypedStatements | None:
     """The statements of a JSON body, all of the common shape and valid; None for any other
     body (the usual way then reads and judges it)."""
-    if _LONG_DIGITS in body.translate(_DIGITS_AS_ZERO):
+    if may_hold_long_integer(body):
         return None  # may hold an integer beyond 64 bits: parse_json keeps it exactly
     try:
         document = _decoder.decode(body)
