@@ -177,8 +177,9 @@ class Outcome(models.Model):
         db_index=False,
         verbose_name=_("来源机构"),
     )
-    # The source organisation's path, so an organisation's scope is one prefix match.
-    source_path = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
+    # The source organisation's path, so an organisation's scope is one prefix match (one
+    # index, `outcome_source_path`, made for prefix matches: scopes never look up a whole path).
+    source_path = models.CharField(max_length=255, blank=True, editable=False)
     external_id = models.CharField(_("外部记录编号"), max_length=100, blank=True)
     title = models.CharField(_("名称"), max_length=200)
     type = models.CharField(_("成果类型"), max_length=32, choices=OutcomeType.choices)
@@ -222,6 +223,13 @@ class Outcome(models.Model):
         verbose_name_plural = _("学习成果")
         indexes = [
             models.Index(fields=["archive", "achieved_on"], name="outcome_archive_date"),
+            # PostgreSQL: the pattern operator class, which `LIKE 'prefix%'` can use under any
+            # collation (a plain index serves it only under "C"); SQLite ignores the class.
+            models.Index(
+                fields=["source_path"],
+                name="outcome_source_path",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source_key"], name="outcome_source_key"),
