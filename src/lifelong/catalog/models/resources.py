@@ -142,7 +142,9 @@ class Resource(models.Model):
             models.Index(fields=["status", "category"], name="catalog_res_status_cat"),
             models.Index(fields=["status", "-published_at"], name="catalog_res_status_pub"),
             models.Index(fields=["kind", "starts_at"], name="catalog_res_kind_starts"),
-            models.Index(fields=["kind", "ends_at"], name="catalog_res_kind_ends"),
+            # With the slot, so that search finds which of today's live classes have not
+            # ended from the index alone (see `search.reader`); it serves (kind, ends_at).
+            models.Index(fields=["kind", "ends_at", "search_slot"], name="catalog_res_live_slot"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="resource_kind_known"),

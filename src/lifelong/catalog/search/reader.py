@@ -38,6 +38,8 @@ FACET_FIELDS = (
     Field.SENIOR_MOOC.value,
 )
 WORD_FIELDS = (Field.WORD.value, Field.TITLE.value)
+# The `field` given to the categories read along with the postings (no posting has it).
+_CATEGORY_ROW = ""
 # Decoded word postings kept per process (each at most 8 KiB per 65,536 resources).
 MAX_CACHED_WORDS = 1024
 
@@ -160,7 +162,8 @@ def snapshot() -> Snapshot:
 
 def _load(state: Snapshot, words: Sequence[str], today: dt.date) -> dict[Key, int]:
     """The postings of the query's words, fetching in one query whatever this process has
-    not decoded yet: those words, the facet postings, the live-class days from today on."""
+    not decoded yet: those words, the facet postings, the live-class days from today on, and
+    the categories (their names and tree, which facets and the category filter need)."""
     wanted = [(f, w) for w in words for f in WORD_FIELDS]
     with state.lock:
         have = {key: state.words[key] for key in wanted if key in state.words}
@@ -168,6 +171,7 @@ def _load(state: Snapshot, words: Sequence[str], today: dt.date) -> dict[Key, in
             state.words.move_to_end(key)
         need_facets = state.facets is None
         need_days = state.live_from is None or today < state.live_from
+        need_categories = state.categories is None
     missing = sorted({w for f, w in wanted if (f, w) not in have})
     if not (missing or need_facets or need_days):
         return have
@@ -183,16 +187,27 @@ def _load(state: Snapshot, words: Sequence[str], today: dt.date) -> dict[Key, in
         conditions.append(f"(field IN (%s, %s) AND term IN ({', '.join(['%s'] * len(missing))}))")
         params += [*WORD_FIELDS, *missing]
     # Fixed fragments; every value is a parameter.
-    sql = "SELECT field, term, chunk, bitmap FROM catalog_searchposting WHERE " + " OR ".join(  # noqa: S608
-        conditions
+    sql = (
+        "SELECT field, term, chunk, bitmap, NULL, NULL, NULL FROM catalog_searchposting"  # noqa: S608
+        " WHERE " + " OR ".join(conditions)
     )
+    if need_categories:
+        # In the same round trip: a cold search would otherwise spend one more on them.
+        sql += (
+            " UNION ALL SELECT %s, code, id, NULL, name, name_en, parent_id FROM catalog_category"
+        )
+        params.append(_CATEGORY_ROW)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     facets: dict[Key, int] = {}
     days: dict[str, int] = {}
     found: dict[Key, int] = {(f, w): 0 for w in missing for f in WORD_FIELDS}
-    for posting_field, term, chunk, data in rows:
+    categories: dict[int, _Category] = {}
+    for posting_field, term, chunk, data, name, name_en, parent_id in rows:
+        if posting_field == _CATEGORY_ROW:
+            categories[chunk] = _Category(term, name, name_en, parent_id)
+            continue
         bits = bitmaps.decode_chunk(data, chunk)
         if posting_field == Field.LIVE_ENDS.value:
             days[term] = days.get(term, 0) | bits
@@ -201,6 +216,8 @@ def _load(state: Snapshot, words: Sequence[str], today: dt.date) -> dict[Key, in
         else:
             facets[(posting_field, term)] = facets.get((posting_field, term), 0) | bits
     with state.lock:
+        if need_categories:
+            state.categories = categories
         if need_facets:
             state.facets = facets
         if need_days:

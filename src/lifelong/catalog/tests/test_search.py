@@ -245,17 +245,17 @@ def test_a_search_matching_no_live_class_reads_no_live_class(
     api, django_assert_num_queries, still_clock
 ):
     reader.forget()
-    # the generation, the postings, the categories, the districts, the page's rows
-    with django_assert_num_queries(5):
+    # the generation, the postings with the categories, the districts, the page's rows
+    with django_assert_num_queries(4):
         response = api.get("/api/v1/courses", q="入门", format="course")
     assert response.json()["facets"]["upcoming_live"] == 0
 
 
-def test_a_cold_search_reads_the_index_in_six_queries(api, django_assert_num_queries, still_clock):
+def test_a_cold_search_reads_the_index_in_five_queries(api, django_assert_num_queries, still_clock):
     reader.forget()
-    # the generation, the postings (facets, live-class days, the query's words), the
+    # the generation, the postings (facets, live-class days, the query's words) with the
     # categories, the districts, today's live classes, the page's rows
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = api.get("/api/v1/courses", q="入门")
     assert response.json()["count"] > 300
 
@@ -328,8 +328,8 @@ def test_a_write_elsewhere_makes_the_next_search_read_the_index_again(
     api.get("/api/v1/courses", q="入门")
     publishing.archive_resource(actor=actor("commission_officer"), resource_id=demo("3-0-video").pk)
 
-    # the generation, the postings, the categories, today's live classes, the page's rows
-    with django_assert_num_queries(5):
+    # the generation, the postings with the categories, today's live classes, the page's rows
+    with django_assert_num_queries(4):
         response = api.get("/api/v1/courses", q="入门")
     assert response.status_code == 200
 

@@ -1,3 +1,5 @@
+import zlib
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,3 +40,12 @@ def test_an_empty_chunk_is_stored_small_and_a_full_one_whole():
     assert len(empty) < 100 and len(full) < 100
     assert bitmaps.decode_chunk(full, 2).bit_count() == bitmaps.CHUNK_SLOTS
     assert bitmaps.decode_chunk(full, 2) >> (2 * bitmaps.CHUNK_SLOTS) == bitmaps.CHUNK_MASK
+
+
+def test_a_chunk_is_stored_up_to_its_highest_member_and_a_whole_one_still_reads():
+    low = bitmaps.from_slots([3, 700, 2047])
+    whole = zlib.compress(low.to_bytes(bitmaps.CHUNK_BYTES, "little"))
+
+    assert len(zlib.decompress(bitmaps.encode_chunk(low))) == 256
+    assert bitmaps.decode_chunk(bitmaps.encode_chunk(low), 1) == low << bitmaps.CHUNK_SLOTS
+    assert bitmaps.decode_chunk(whole, 1) == low << bitmaps.CHUNK_SLOTS
