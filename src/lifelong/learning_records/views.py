@@ -123,14 +123,16 @@ def read_request(request: HttpRequest) -> XapiRequest:
     query = _single_values(list(request.GET.lists()))
     if request.method == "POST" and "method" in query:
         return _read_alternate(request, query)
+    # The headers straight from the WSGI environ: `request.headers` would first copy them all.
+    meta = request.META
     return XapiRequest(
         method=request.method or "GET",
         params=query,
         body=body,
-        content_type=request.headers.get("Content-Type", ""),
-        authorization=request.headers.get("Authorization"),
-        version=request.headers.get("X-Experience-API-Version"),
-        accept_language=request.headers.get("Accept-Language"),
+        content_type=meta.get("CONTENT_TYPE", ""),
+        authorization=meta.get("HTTP_AUTHORIZATION"),
+        version=meta.get("HTTP_X_EXPERIENCE_API_VERSION"),
+        accept_language=meta.get("HTTP_ACCEPT_LANGUAGE"),
     )
 
 
