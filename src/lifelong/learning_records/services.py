@@ -210,15 +210,11 @@ def _prepare(statements: Sequence[object] | TypedStatements, *, single: bool) ->
     prepared: list[_Prepared] = []
     seen: set[str] = set()
     for index, raw in enumerate(statements):
-        path = "statement" if single else f"statements[{index}]"
+        path = _path(index, single)
         facts = validate_statement(raw, path)
         assert isinstance(raw, dict)
         statement_id = raw.get("id") or str(uuid.uuid4())
-        if statement_id in seen:
-            raise StatementInvalid(
-                f"{path}.id", "同一批中的语句 id 重复", "two statements of the batch share an id"
-            )
-        seen.add(statement_id)
+        _claim_id(seen, statement_id, path)
         prepared.append(_Prepared(raw, facts, statement_id))
     return prepared
 
@@ -232,14 +228,22 @@ def _prepare_typed(checked: TypedStatements, *, single: bool) -> list[_Prepared]
     seen: set[str] = set()
     for index, (statement, facts) in enumerate(zip(statements, checked.facts, strict=True)):
         statement_id = str(uuid.uuid4()) if statement.id is UNSET else statement.id
-        if statement_id in seen:
-            path = "statement" if single else f"statements[{index}]"
-            raise StatementInvalid(
-                f"{path}.id", "同一批中的语句 id 重复", "two statements of the batch share an id"
-            )
-        seen.add(statement_id)
+        _claim_id(seen, statement_id, _path(index, single))
         prepared.append(_Prepared(None, facts, statement_id, statement))
     return prepared
+
+
+def _path(index: int, single: bool) -> str:
+    return "statement" if single else f"statements[{index}]"
+
+
+def _claim_id(seen: set[str], statement_id: str, path: str) -> None:
+    """Refuse a second statement of the batch with an id already taken in it."""
+    if statement_id in seen:
+        raise StatementInvalid(
+            f"{path}.id", "同一批中的语句 id 重复", "two statements of the batch share an id"
+        )
+    seen.add(statement_id)
 
 
 def _check_attachments(prepared: list[_Prepared], parts: dict[str, AttachmentPart]) -> None:

@@ -283,26 +283,26 @@ def _put(xapi: XapiRequest, client: LrsClient) -> HttpResponse:
     if "statementId" not in xapi.params:
         raise BadRequest("PUT 须带 statementId 参数 / PUT needs the statementId parameter")
     statement_id = require_uuid(xapi.params["statementId"], "statementId")
-    statement, parts = _read_statements(xapi)
-    if isinstance(statement, TypedStatements) and statement.single:
-        checked = statement.statements[0]  # valid, its id lowercase
-        if checked.id and checked.id != statement_id:
-            raise StatementInvalid(
-                "statement.id", "与 statementId 参数不一致", "does not match statementId"
-            )
-        checked.id = statement_id
-        services.store_statements(client=client, statements=statement, single=True)
-        return HttpResponse(status=204)
-    if not isinstance(statement, dict):
+    document, parts = _read_statements(xapi)
+    if isinstance(document, TypedStatements) and document.single:
+        checked = document.statements[0]  # valid, its id lowercase (UNSET when absent)
+        given = checked.id or None
+    elif isinstance(document, dict):
+        given = require_uuid(document["id"], "statement.id") if "id" in document else None
+    else:
         raise BadRequest("PUT 的内容须为一条语句 / PUT takes one statement object")
-    if "id" in statement:
-        given = require_uuid(statement["id"], "statement.id")
-        if given != statement_id:
-            raise StatementInvalid(
-                "statement.id", "与 statementId 参数不一致", "does not match statementId"
-            )
-    statement["id"] = statement_id
-    services.store_statements(client=client, statements=[statement], single=True, attachments=parts)
+    if given is not None and given != statement_id:
+        raise StatementInvalid(
+            "statement.id", "与 statementId 参数不一致", "does not match statementId"
+        )
+    if isinstance(document, TypedStatements):
+        checked.id = statement_id
+        services.store_statements(client=client, statements=document, single=True)
+    else:
+        document["id"] = statement_id
+        services.store_statements(
+            client=client, statements=[document], single=True, attachments=parts
+        )
     return HttpResponse(status=204)
 
 
